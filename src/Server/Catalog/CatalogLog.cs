@@ -1,0 +1,25 @@
+namespace PypiForge.Server.Catalog;
+
+internal static partial class CatalogLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Catalog loaded from {Root}: {Files} files in {Projects} projects ({Inspected} inspected, {Reused} reused from the state file) in {ElapsedMs} ms")]
+    public static partial void Loaded(ILogger logger, string root, int files, int projects, int inspected, int reused, long elapsedMs);
+
+    [LoggerMessage(2, LogLevel.Warning, "Left {Path} out of the index: {Reason}. Replace or remove the file; it is read again when it changes")]
+    public static partial void Rejected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Catalog updated: {Added} added or changed, {Removed} removed ({Projects} projects, {Files} files)")]
+    public static partial void Updated(ILogger logger, int added, int removed, int projects, int files);
+
+    [LoggerMessage(4, LogLevel.Warning, "The state file in {StateDirectory} could not be read ({Problem}); every file will be hashed again")]
+    public static partial void StateUnreadable(ILogger logger, string stateDirectory, string problem);
+
+    [LoggerMessage(5, LogLevel.Warning, "The file-system watcher on {Root} reported a problem ({Problem}); running a full reconcile. New files still appear within Catalog:ReconcileInterval")]
+    public static partial void WatcherProblem(ILogger logger, string root, string problem);
+
+    [LoggerMessage(6, LogLevel.Warning, "Could not read {Path} ({Problem}); it will be tried again")]
+    public static partial void ReadFailed(ILogger logger, string path, string problem);
+
+    [LoggerMessage(7, LogLevel.Warning, "Could not save the catalog state to {StateDirectory} ({Problem}); hashes will be recomputed after a restart")]
+    public static partial void SaveFailed(ILogger logger, string stateDirectory, string problem);
+}

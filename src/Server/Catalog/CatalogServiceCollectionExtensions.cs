@@ -1,0 +1,20 @@
+namespace PypiForge.Server.Catalog;
+
+public static class CatalogServiceCollectionExtensions
+{
+    public static IServiceCollection AddCatalog(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CatalogOptions>()
+            .Bind(configuration.GetSection(CatalogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CatalogOptions>, CatalogOptionsValidator>();
+        services.AddSingleton<PackageCatalog>();
+        services.AddSingleton<CatalogStateStore>();
+        services.AddSingleton<FileInspector>();
+        services.AddSingleton<CatalogSynchronizer>();
+        services.AddHostedService(static sp => sp.GetRequiredService<CatalogSynchronizer>());
+        services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
+        return services;
+    }
+}

@@ -1,0 +1,426 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using PypiForge.Packaging;
+
+namespace PypiForge.Server.Catalog;
+
+/// <summary>Keeps the catalog equal to the folder: a full load at start-up (reusing persisted hashes),
+/// a file-system watcher for changes within about a second, and a periodic reconcile because watchers drop events.</summary>
+public sealed class CatalogSynchronizer : BackgroundService
+{
+    private const string ReconcileNow = "\0reconcile";
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
+
+    private readonly CatalogOptions options;
+    private readonly string root;
+    private readonly PackageCatalog catalog;
+    private readonly CatalogStateStore store;
+    private readonly FileInspector inspector;
+    private readonly TimeProvider time;
+    private readonly ILogger<CatalogSynchronizer> logger;
+    private readonly Channel<string> events = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private Dictionary<string, PersistedFile> known = new(StringComparer.Ordinal);
+    private FileSystemWatcher? watcher;
+    private bool dirty;
+
+    public CatalogSynchronizer(
+        IOptions<CatalogOptions> options,
+        PackageCatalog catalog,
+        CatalogStateStore store,
+        FileInspector inspector,
+        TimeProvider time,
+        ILogger<CatalogSynchronizer> logger)
+    {
+        this.options = options.Value;
+        root = this.options.RootPath;
+        this.catalog = catalog;
+        this.store = store;
+        this.inspector = inspector;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(root);
+        store.EnsureCreated();
+        known = store.Load(out var problem);
+        if (problem is not null)
+        {
+            CatalogLog.StateUnreadable(logger, store.StateDirectory, problem);
+        }
+
+        // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
+        await ReconcileAsync(initial: true, cancellationToken);
+        StartWatcher();
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        watcher?.Dispose();
+        await base.StopAsync(cancellationToken);
+        SaveState();
+    }
+
+    public override void Dispose()
+    {
+        watcher?.Dispose();
+        gate.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Brings one path (file or folder) up to date now; for writers that must see their file served at once.</summary>
+    public async Task RefreshAsync(string fullPath, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ProcessPathsAsync([fullPath], cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Sets or clears the PEP 592 yank state of a served file (null clears). False when no such file is served.</summary>
+    public async Task<bool> SetYankedAsync(string relativePath, string? reason, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
+            {
+                return false;
+            }
+
+            var updated = file with { Yanked = reason };
+            known[relativePath] = updated;
+            catalog.Apply([ToCatalogFile(updated)], []);
+            dirty = true;
+            SaveState();
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var nextReconcile = time.GetUtcNow() + options.ReconcileInterval;
+        var nextSave = DateTimeOffset.MaxValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var wake = nextReconcile < nextSave ? nextReconcile : nextSave;
+            foreach (var seen in pending.Values)
+            {
+                if (seen + options.SettleDelay < wake)
+                {
+                    wake = seen + options.SettleDelay;
+                }
+            }
+
+            await WaitForEventsAsync(wake - now, stoppingToken);
+            now = time.GetUtcNow();
+            while (events.Reader.TryRead(out var path))
+            {
+                if (path == ReconcileNow)
+                {
+                    nextReconcile = now;
+                }
+                else
+                {
+                    pending[path] = now;
+                }
+            }
+
+            var due = pending.Where(p => now - p.Value >= options.SettleDelay).Select(static p => p.Key).ToList();
+            await gate.WaitAsync(stoppingToken);
+            try
+            {
+                foreach (var path in due)
+                {
+                    pending.Remove(path);
+                }
+
+                if (due.Count > 0)
+                {
+                    await ProcessPathsAsync(due, stoppingToken);
+                }
+
+                if (now >= nextReconcile)
+                {
+                    await ReconcileAsync(initial: false, stoppingToken);
+                    nextReconcile = time.GetUtcNow() + options.ReconcileInterval;
+                }
+
+                // Saving is batched: a burst of dropped files costs one state write, not one per file.
+                if (dirty && nextSave == DateTimeOffset.MaxValue)
+                {
+                    nextSave = now + SaveDelay;
+                }
+                else if (now >= nextSave)
+                {
+                    SaveState();
+                    nextSave = DateTimeOffset.MaxValue;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                CatalogLog.WatcherProblem(logger, root, ex.Message);
+                nextReconcile = now + options.SettleDelay + TimeSpan.FromSeconds(1);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private async Task WaitForEventsAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            await events.Reader.WaitToReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The timer fired: time for a settled path, a reconcile or a save.
+        }
+    }
+
+    private void StartWatcher()
+    {
+        try
+        {
+            watcher = new FileSystemWatcher(root)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                InternalBufferSize = 64 * 1024,
+            };
+            watcher.Created += OnFileEvent;
+            watcher.Changed += OnFileEvent;
+            watcher.Deleted += OnFileEvent;
+            watcher.Renamed += (_, e) =>
+            {
+                Enqueue(e.OldFullPath);
+                Enqueue(e.FullPath);
+            };
+            watcher.Error += (_, e) =>
+            {
+                CatalogLog.WatcherProblem(logger, root, e.GetException().Message);
+                events.Writer.TryWrite(ReconcileNow);
+            };
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception ex) when (ex is IOException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            CatalogLog.WatcherProblem(logger, root, ex.Message);
+        }
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => Enqueue(e.FullPath);
+
+    private void Enqueue(string fullPath)
+    {
+        var relative = CatalogPaths.ToRelative(root, fullPath);
+        if (relative is not null && !CatalogPaths.IsHidden(relative))
+        {
+            events.Writer.TryWrite(fullPath);
+        }
+    }
+
+    private async Task ProcessPathsAsync(IReadOnlyCollection<string> fullPaths, CancellationToken cancellationToken)
+    {
+        var work = new List<(string Full, string Relative, DistributionFilename Name)>();
+        var removed = new List<string>();
+        foreach (var full in fullPaths)
+        {
+            var relative = CatalogPaths.ToRelative(root, full);
+            if (relative is null || CatalogPaths.IsHidden(relative))
+            {
+                continue;
+            }
+
+            var prefix = relative + "/";
+            if (Directory.Exists(full) || (!File.Exists(full) && known.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))))
+            {
+                // A folder appeared, moved or vanished: one walk settles every file under it.
+                await ReconcileAsync(initial: false, cancellationToken);
+                return;
+            }
+
+            var name = CatalogPaths.ParseCandidate(relative);
+            if (name is null)
+            {
+                continue;
+            }
+
+            var info = new FileInfo(full);
+            if (!info.Exists)
+            {
+                if (known.ContainsKey(relative))
+                {
+                    removed.Add(relative);
+                }
+            }
+            else if (!known.TryGetValue(relative, out var previous) || !previous.Matches(info.Length, info.LastWriteTimeUtc))
+            {
+                work.Add((full, relative, name));
+            }
+        }
+
+        await ApplyAsync(work, removed, initial: false, cancellationToken);
+    }
+
+    private async Task ReconcileAsync(bool initial, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var work = new List<(string Full, string Relative, DistributionFilename Name)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (relative, info) in CatalogPaths.Walk(root))
+        {
+            var name = CatalogPaths.ParseCandidate(relative);
+            if (name is null)
+            {
+                continue;
+            }
+
+            seen.Add(relative);
+            var reusable = known.TryGetValue(relative, out var previous)
+                && previous.Matches(info.Length, info.LastWriteTimeUtc)
+                && (previous.Error is not null || previous.Sha256 is not null)
+                && (!initial || previous.Error is not null || previous.MetadataSha256 is null || store.HasMetadata(previous.Sha256!));
+            if (!reusable)
+            {
+                work.Add((info.FullName, relative, name));
+            }
+        }
+
+        var removed = known.Keys.Where(k => !seen.Contains(k)).ToList();
+        await ApplyAsync(work, removed, initial, cancellationToken);
+        if (initial)
+        {
+            var snapshot = catalog.Current;
+            CatalogLog.Loaded(logger, root, snapshot.FileCount, snapshot.Projects.Count, work.Count, seen.Count - work.Count,
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            SaveState();
+        }
+    }
+
+    private async Task ApplyAsync(
+        List<(string Full, string Relative, DistributionFilename Name)> work,
+        List<string> removed,
+        bool initial,
+        CancellationToken cancellationToken)
+    {
+        var inspected = new ConcurrentBag<PersistedFile>();
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                try
+                {
+                    known.TryGetValue(item.Relative, out var previous);
+                    var result = await inspector.InspectAsync(item.Full, item.Relative, item.Name, previous, ct);
+                    if (result is not null)
+                    {
+                        inspected.Add(result);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    CatalogLog.ReadFailed(logger, item.Relative, ex.Message);
+                }
+            });
+
+        var upserts = new List<CatalogFile>();
+        var removals = new List<string>(removed);
+        foreach (var path in removed)
+        {
+            known.Remove(path);
+            catalog.Rejected.TryRemove(path, out _);
+        }
+
+        foreach (var file in inspected)
+        {
+            known[file.Path] = file;
+            if (file.Error is not null)
+            {
+                CatalogLog.Rejected(logger, file.Path, file.Error);
+                catalog.Rejected[file.Path] = file.Error;
+                removals.Add(file.Path);
+            }
+            else
+            {
+                catalog.Rejected.TryRemove(file.Path, out _);
+                upserts.Add(ToCatalogFile(file));
+            }
+        }
+
+        dirty |= upserts.Count > 0 || removals.Count > 0 || !inspected.IsEmpty;
+        if (initial)
+        {
+            foreach (var file in known.Values.Where(static f => f.Error is not null))
+            {
+                catalog.Rejected[file.Path] = file.Error!;
+            }
+
+            catalog.Load(CatalogSnapshot.Create(known.Values.Where(static f => f.Error is null).Select(ToCatalogFile)));
+            return;
+        }
+
+        if (upserts.Count > 0 || removals.Count > 0)
+        {
+            var snapshot = catalog.Apply(upserts, removals);
+            CatalogLog.Updated(logger, upserts.Count, removed.Count, snapshot.Projects.Count, snapshot.FileCount);
+        }
+    }
+
+    private static CatalogFile ToCatalogFile(PersistedFile file) => new(
+        file.Path,
+        CatalogPaths.ParseCandidate(file.Path)!,
+        file.Size,
+        new DateTimeOffset(file.LastWriteTicks, TimeSpan.Zero),
+        file.Sha256!,
+        file.MetadataSha256,
+        file.MetadataName,
+        file.RequiresPython,
+        file.UploadTime,
+        file.Yanked);
+
+    private void SaveState()
+    {
+        if (!dirty)
+        {
+            return;
+        }
+
+        try
+        {
+            store.Save(known.Values);
+            dirty = false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CatalogLog.SaveFailed(logger, store.StateDirectory, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using PypiForge.Server.Catalog;
+using PypiForge.Server.Home;
+using PypiForge.Server.Packages;
+using PypiForge.Server.SimpleIndex;
+
+namespace PypiForge.Server.Hosting;
+
+/// <summary>The composition root: every feature's AddX/MapX, in one place.</summary>
+public static class PypiForgeServer
+{
+    public const string DefaultUrls = "http://localhost:8080";
+
+    /// <summary>Short command-line switches for the keys people set most.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--root"] = "Catalog:Root",
+        ["--state-dir"] = "Catalog:StateDirectory",
+    };
+
+    public static WebApplicationBuilder AddPypiForgeServer(this WebApplicationBuilder builder, string[] args)
+    {
+        // PYPIFORGE_CATALOG__ROOT=/srv/pypi and --root /srv/pypi both reach Catalog:Root; the command line wins.
+        builder.Configuration.AddEnvironmentVariables("PYPIFORGE_");
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The index serves small pages and large files; requests themselves are small until uploads arrive.
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddCatalog(builder.Configuration);
+        builder.Services.AddSimpleIndex();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapPypiForge(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHome();
+        app.MapSimpleIndex();
+        app.MapPackageFiles();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        return app;
+    }
+
+    /// <summary>Runs the server; a configuration mistake ends start-up with the message alone (it names the key), exit code 2.</summary>
+    public static async Task<int> RunPypiForgeAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("PypiForge cannot start, the configuration is invalid:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure);
+            }
+
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync("PypiForge cannot start: " + ex.Message);
+            return 2;
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new HealthBody(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(static e => e.Key, static e => new HealthEntry(e.Value.Status.ToString(), e.Value.Description, e.Value.Data))),
+            HealthJsonContext.Default.HealthBody,
+            context.RequestAborted);
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Net.Http.Headers;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Packages;
+
+/// <summary><c>GET|HEAD /packages/&lt;path&gt;</c>: distributions and their PEP 658 metadata files.
+/// Only paths the catalog knows are served, so no spelling of a path can reach outside the root.</summary>
+public static class PackageFileEndpoints
+{
+    private const string MetadataSuffix = ".metadata";
+    private const int MaxPathLength = 1024;
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
+    // The same URL always names the same bytes (a different file is refused by uploads), so clients and proxies may keep it.
+    private const string ImmutableCaching = "public, max-age=31536000, immutable";
+
+    public static IEndpointRouteBuilder MapPackageFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/packages/{**path}", GetOrHead, Download).WithName("PackageFile");
+        return app;
+    }
+
+    private static IResult Download(string? path, HttpContext context, PackageCatalog catalog, CatalogStateStore store, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return NotFound("No file named. Files are listed on the project pages under /simple/.");
+        }
+
+        if (path.Length > MaxPathLength || path.AsSpan().IndexOfAny('\0', '\\') >= 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Not a valid file path",
+                detail: $"File paths are at most {MaxPathLength} characters, use '/' as separator and contain no NUL.");
+        }
+
+        if (catalog.TryGetFile(path, out var file))
+        {
+            var fullPath = Path.Combine(options.Value.RootPath, path);
+            return Serve(context, fullPath, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
+        }
+
+        if (path.EndsWith(MetadataSuffix, StringComparison.Ordinal)
+            && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
+            && wheel.MetadataSha256 is not null)
+        {
+            return Serve(context, store.MetadataPath(wheel.Sha256), "text/plain; charset=utf-8", wheel.LastWriteUtc, wheel.MetadataSha256);
+        }
+
+        return NotFound($"No file '{path}' is served here. Files are listed on the project pages under /simple/.");
+    }
+
+    private static IResult Serve(HttpContext context, string fullPath, string contentType, DateTimeOffset lastModified, string sha256)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Removed after the catalog saw it; the watcher will drop it from the index in a moment.
+            return NotFound("The file was removed from the package folder.");
+        }
+
+        context.Response.Headers.CacheControl = ImmutableCaching;
+        return TypedResults.Stream(
+            stream,
+            contentType,
+            lastModified: lastModified,
+            entityTag: new EntityTagHeaderValue($"\"{sha256}\""),
+            enableRangeProcessing: true);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found", detail: detail);
+
+    private static string ContentTypeOf(string fileName)
+    {
+        // Never a Content-Encoding for .tar.gz: clients must receive the archive bytes as they are hashed.
+        var lower = fileName.ToLowerInvariant();
+        return lower switch
+        {
+            _ when lower.EndsWith(".whl", StringComparison.Ordinal) => "application/zip",
+            _ when lower.EndsWith(".zip", StringComparison.Ordinal) => "application/zip",
+            _ when lower.EndsWith(".egg", StringComparison.Ordinal) => "application/zip",
+            _ when lower.EndsWith(".tar.gz", StringComparison.Ordinal) || lower.EndsWith(".tgz", StringComparison.Ordinal) => "application/gzip",
+            _ when lower.EndsWith(".tar.bz2", StringComparison.Ordinal) => "application/x-bzip2",
+            _ when lower.EndsWith(".tar.xz", StringComparison.Ordinal) => "application/x-xz",
+            _ when lower.EndsWith(".tar", StringComparison.Ordinal) => "application/x-tar",
+            _ => "application/octet-stream",
+        };
+    }
+}

@@ -1,0 +1,78 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+
+namespace PypiForge.Server.Tests.Support;
+
+/// <summary>Small distributions made in the test itself, for catalog and HTTP behaviour (the real-pip tests use
+/// distributions built by setuptools, see DistFixtures).</summary>
+public static class TestDists
+{
+    public static string Metadata(string name, string version, string? requiresPython = null, string? extra = null)
+    {
+        var text = new StringBuilder()
+            .Append("Metadata-Version: 2.1\n")
+            .Append("Name: ").Append(name).Append('\n')
+            .Append("Version: ").Append(version).Append('\n')
+            .Append("Summary: test distribution\n");
+        if (requiresPython is not null)
+        {
+            text.Append("Requires-Python: ").Append(requiresPython).Append('\n');
+        }
+
+        if (extra is not null)
+        {
+            text.Append(extra);
+        }
+
+        return text.Append("\nA description.\n").ToString();
+    }
+
+    /// <summary>Writes a minimal valid wheel; returns its full path.</summary>
+    public static string Wheel(
+        string folder,
+        string name,
+        string version,
+        string tags = "py3-none-any",
+        string? requiresPython = null,
+        string? metadata = null)
+    {
+        var distName = name.Replace('-', '_').Replace('.', '_');
+        var fileName = $"{distName}-{version}-{tags}.whl";
+        var path = Path.Combine(folder, fileName);
+        Directory.CreateDirectory(folder);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            var distInfo = $"{distName}-{version}.dist-info";
+            Add(zip, $"{distName}/__init__.py", "VALUE = 1\n");
+            Add(zip, $"{distInfo}/METADATA", metadata ?? Metadata(name, version, requiresPython));
+            Add(zip, $"{distInfo}/WHEEL", $"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: {tags}\n");
+            Add(zip, $"{distInfo}/RECORD", string.Empty);
+        }
+
+        return path;
+    }
+
+    /// <summary>Writes a .tar.gz sdist with a PKG-INFO; returns its full path.</summary>
+    public static string Sdist(string folder, string fileStem, string name, string version, string? requiresPython = null)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, fileStem + ".tar.gz");
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+        var pkgInfo = Encoding.UTF8.GetBytes(Metadata(name, version, requiresPython));
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/PKG-INFO") { DataStream = new MemoryStream(pkgInfo) };
+        tar.WriteEntry(entry);
+        var setup = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/setup.py") { DataStream = new MemoryStream("from setuptools import setup\nsetup()\n"u8.ToArray()) };
+        tar.WriteEntry(setup);
+        return path;
+    }
+
+    public static void Add(ZipArchive zip, string entryName, string content)
+    {
+        var entry = zip.CreateEntry(entryName);
+        using var stream = entry.Open();
+        stream.Write(Encoding.UTF8.GetBytes(content));
+    }
+}

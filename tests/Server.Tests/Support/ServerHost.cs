@@ -13,6 +13,7 @@ public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly bool ownsRoot;
+    private int disposed;
 
     private ServerHost(WebApplication app, string root, Uri baseUri, LogSink logs, bool ownsRoot)
     {
@@ -83,6 +84,11 @@ public sealed class ServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace PypiForge.Server.Catalog;
 
 /// <summary>Where the served distributions live and how the catalog keeps up with the folder.</summary>
@@ -8,22 +6,18 @@ public sealed class CatalogOptions
     public const string Section = "Catalog";
 
     /// <summary>The package folder (the source of truth). Relative paths resolve against the working directory.</summary>
-    [Required(AllowEmptyStrings = false)]
     public string Root { get; set; } = "packages";
 
     /// <summary>Where hashes, metadata files and yank state are persisted. Default: <c>&lt;Root&gt;/.pypiforge</c>.</summary>
     public string? StateDirectory { get; set; }
 
     /// <summary>How often the whole folder is re-walked, because file-system watchers drop events.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a path must stay quiet before it is read, so half-copied files are not inspected.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>The largest METADATA / PKG-INFO read out of an archive; larger ones mark the file invalid.</summary>
-    [Range(1024, 64 * 1024 * 1024)]
     public long MaxMetadataBytes { get; set; } = 1024 * 1024;
 
     public string RootPath => Path.GetFullPath(Root);

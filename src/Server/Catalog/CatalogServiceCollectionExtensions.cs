@@ -6,7 +6,6 @@ public static class CatalogServiceCollectionExtensions
     {
         services.AddOptions<CatalogOptions>()
             .Bind(configuration.GetSection(CatalogOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CatalogOptions>, CatalogOptionsValidator>();
         services.AddSingleton<PackageCatalog>();

@@ -60,6 +60,8 @@ public static class PypiForgeServer
     {
         try
         {
+            // Validate before the host starts, so a bad value is reported once, as a message, not as a host failure trace.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.RunAsync();
             return 0;
         }

@@ -1,0 +1,54 @@
+using PypiForge.Server.Tests.Support;
+
+namespace PypiForge.Server.Tests.Hosting;
+
+/// <summary>The server as an operator runs it: a separate process, configured by command line and environment.</summary>
+public sealed class ConfigurationSpecs
+{
+    [Fact]
+    public async Task With_no_root_it_serves_a_packages_folder_it_creates_in_the_working_directory()
+    {
+        var work = TempDirectory.Create("cwd");
+        var port = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}"], port: port);
+
+        Assert.True(await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), server.Output);
+        Assert.True(Directory.Exists(Path.Combine(work, "packages")));
+    }
+
+    [Fact]
+    public async Task The_root_can_come_from_a_PYPIFORGE_environment_variable()
+    {
+        var work = TempDirectory.Create("envroot");
+        var root = Path.Combine(work, "from-env");
+        TestDists.Wheel(root, "envpkg", "1.0");
+        var port = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string> { ["PYPIFORGE_CATALOG__ROOT"] = root }, port);
+
+        Assert.True(await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), server.Output);
+        using var client = new HttpClient();
+        Assert.Contains("envpkg/", await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/simple/")));
+    }
+
+    [Theory]
+    [InlineData("--root", "{file}", "Catalog:Root (--root)")]
+    [InlineData("--Catalog:ReconcileInterval", "banana", "Catalog:ReconcileInterval")]
+    [InlineData("--Catalog:ReconcileInterval", "00:00:00", "Catalog:ReconcileInterval")]
+    [InlineData("--Catalog:SettleDelay", "00:10:00", "Catalog:SettleDelay")]
+    [InlineData("--Catalog:MaxMetadataBytes", "12", "Catalog:MaxMetadataBytes")]
+    [InlineData("--state-dir", "{file}", "Catalog:StateDirectory (--state-dir)")]
+    public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
+    {
+        var work = TempDirectory.Create("badconfig");
+        var file = Path.Combine(work, "a-file");
+        await File.WriteAllTextAsync(file, "not a folder");
+        var port = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", key, value.Replace("{file}", file, StringComparison.Ordinal)], port: port);
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the server started despite " + key);
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains(named, server.Output);
+        Assert.DoesNotContain("   at ", server.Output); // a message for a person, not a stack trace
+    }
+}

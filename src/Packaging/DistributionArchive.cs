@@ -1,0 +1,183 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+
+namespace PypiForge.Packaging;
+
+/// <summary>
+/// Reads the metadata file out of a distribution archive. Every failure caused by the bytes
+/// of the archive is an <see cref="InvalidDistributionException"/>; other exception types mean
+/// a bug or a failing stream.
+/// </summary>
+/// <remarks>
+/// The methods read synchronously and leave the stream open. Pass a seekable stream (a spooled
+/// upload): <see cref="ZipArchive"/> copies a non-seekable one into memory first. Tar formats
+/// are read from the stream's current position, so rewind it first.
+/// </remarks>
+public static partial class DistributionArchive
+{
+    public const long DefaultMaxMetadataBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Sdists are scanned entry by entry; a tar with PKG-INFO buried past this many entries is
+    /// treated as having none rather than read to the end.
+    /// </summary>
+    public const int MaxScannedEntries = 10_000;
+
+    /// <summary>
+    /// The exact bytes of the wheel's top-level <c>{name}-{version}.dist-info/METADATA</c>
+    /// (PEP 658 serves them as they are). When several <c>.dist-info</c> directories exist, the
+    /// one whose name normalizes to the wheel's project is chosen (and, among those, the one
+    /// with the wheel's version).
+    /// </summary>
+    /// <exception cref="InvalidDistributionException">Not a zip archive, a corrupt one, no
+    /// METADATA for the project, an ambiguous one, or METADATA larger than
+    /// <paramref name="maxBytes"/>.</exception>
+    public static byte[] ReadWheelMetadata(Stream stream, WheelFilename wheel, long maxBytes = DefaultMaxMetadataBytes)
+    {
+        ArgumentNullException.ThrowIfNull(wheel);
+        CheckArguments(stream, maxBytes);
+        return Guard("zip", () =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = FindWheelMetadata(zip.Entries, wheel);
+            using var content = entry.Open();
+            return CappedReader.ReadAll(content, maxBytes, "METADATA");
+        });
+    }
+
+    /// <summary>
+    /// The bytes of <c>{top directory}/PKG-INFO</c> in an sdist, from the first entry of that
+    /// shape. Null when there is none, when it is not among the first
+    /// <see cref="MaxScannedEntries"/> entries, and for formats .NET cannot read
+    /// (<c>.tar.bz2</c>, <c>.tar.xz</c>).
+    /// </summary>
+    /// <exception cref="InvalidDistributionException">A corrupt archive, or PKG-INFO larger
+    /// than <paramref name="maxBytes"/>.</exception>
+    public static byte[]? ReadSdistPkgInfo(Stream stream, SdistFilename sdist, long maxBytes = DefaultMaxMetadataBytes)
+    {
+        ArgumentNullException.ThrowIfNull(sdist);
+        CheckArguments(stream, maxBytes);
+        return sdist.Extension switch
+        {
+            ".tar.gz" or ".tgz" => Guard("tar.gz", () =>
+            {
+                using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+                return ReadTarPkgInfo(gzip, maxBytes);
+            }),
+            ".tar" => Guard("tar", () => ReadTarPkgInfo(stream, maxBytes)),
+            ".zip" => Guard("zip", () =>
+            {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+                var entry = zip.Entries.Take(MaxScannedEntries).FirstOrDefault(e => IsTopLevelPkgInfo(e.FullName));
+                return entry is null ? null : ReadZipEntry(entry, maxBytes, "PKG-INFO");
+            }),
+            _ => null,
+        };
+    }
+
+    /// <summary>The bytes of <c>EGG-INFO/PKG-INFO</c> in an egg, or null when there is none.</summary>
+    /// <exception cref="InvalidDistributionException">Not a zip archive, a corrupt one, or
+    /// PKG-INFO larger than <paramref name="maxBytes"/>.</exception>
+    public static byte[]? ReadEggPkgInfo(Stream stream, long maxBytes = DefaultMaxMetadataBytes)
+    {
+        CheckArguments(stream, maxBytes);
+        return Guard("zip", () =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = zip.Entries.FirstOrDefault(e => e.FullName == "EGG-INFO/PKG-INFO");
+            return entry is null ? null : ReadZipEntry(entry, maxBytes, "PKG-INFO");
+        });
+    }
+
+    private static void CheckArguments(Stream stream, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+            throw new ArgumentException("The stream must be readable.", nameof(stream));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+    }
+
+    private static ZipArchiveEntry FindWheelMetadata(IEnumerable<ZipArchiveEntry> entries, WheelFilename wheel)
+    {
+        var all = entries
+            .Select(e => (Entry: e, Match: DistInfoMetadata().Match(e.FullName)))
+            .Where(x => x.Match.Success)
+            .ToList();
+        if (all.Count == 0)
+            throw new InvalidDistributionException("no *.dist-info/METADATA file");
+
+        var forProject = all
+            .Where(x => ProjectName.Normalize(x.Match.Groups["name"].Value) == wheel.NormalizedProject)
+            .ToList();
+        if (forProject.Count == 0)
+            throw new InvalidDistributionException($"no *.dist-info/METADATA file for project '{wheel.NormalizedProject}'");
+
+        if (forProject.Count > 1)
+        {
+            // Several directories for one project: only the wheel's own version settles it.
+            var wheelVersion = PackageVersion.Parse(wheel.Version);
+            forProject = forProject
+                .Where(x => PackageVersion.TryParse(x.Match.Groups["version"].Value, out var v) && v == wheelVersion)
+                .ToList();
+        }
+
+        // Two entries with the same name count too: tools disagree on which one wins.
+        return forProject.Count == 1
+            ? forProject[0].Entry
+            : throw new InvalidDistributionException($"more than one *.dist-info/METADATA file for project '{wheel.NormalizedProject}'");
+    }
+
+    private static byte[]? ReadTarPkgInfo(Stream source, long maxBytes)
+    {
+        using var tar = new TarReader(source, leaveOpen: true);
+        for (var scanned = 0; scanned < MaxScannedEntries; scanned++)
+        {
+            var entry = tar.GetNextEntry(copyData: false);
+            if (entry is null)
+                return null;
+            // Regular files only: a link named PKG-INFO would point somewhere else entirely.
+            if (entry.EntryType is (TarEntryType.RegularFile or TarEntryType.V7RegularFile) && IsTopLevelPkgInfo(entry.Name))
+                return entry.DataStream is null ? [] : CappedReader.ReadAll(entry.DataStream, maxBytes, "PKG-INFO");
+        }
+        return null;
+    }
+
+    private static byte[] ReadZipEntry(ZipArchiveEntry entry, long maxBytes, string name)
+    {
+        using var content = entry.Open();
+        return CappedReader.ReadAll(content, maxBytes, name);
+    }
+
+    // "foo-1.0/PKG-INFO", also as "./foo-1.0/PKG-INFO", which some tar writers produce.
+    private static bool IsTopLevelPkgInfo(string path)
+    {
+        if (path.StartsWith("./", StringComparison.Ordinal))
+            path = path[2..];
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0
+            && path[..slash] is not ("." or "..")
+            && path.AsSpan(slash + 1).SequenceEqual("PKG-INFO");
+    }
+
+    // Damaged archives surface from the BCL as many exception types: besides
+    // InvalidDataException, tar headers with impossible sizes give InvalidOperationException,
+    // OverflowException or ArgumentOutOfRangeException (CorruptArchiveSpecs finds them). Callers
+    // only need to know that the upload is unreadable and why, in a few words. The arguments are
+    // checked before this point, so an ArgumentException here comes from the archive's bytes.
+    private static T Guard<T>(string format, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException
+            or FormatException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDistributionException($"not a valid {format} archive ({ex.Message})", ex);
+        }
+    }
+
+    [GeneratedRegex(@"\A(?<name>[^/-]+)(?:-(?<version>[^/]+))?\.dist-info/METADATA\z", RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant)]
+    private static partial Regex DistInfoMetadata();
+}

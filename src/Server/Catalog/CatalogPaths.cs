@@ -36,12 +36,22 @@ public static class CatalogPaths
         return false;
     }
 
-    /// <summary>Parses a candidate file; null for hidden, temporary or non-distribution files.</summary>
-    public static DistributionFilename? ParseCandidate(string relativePath)
+    // Extensions of the distribution formats the index recognises (a file with one of these that does not parse is reported).
+    private static readonly string[] DistributionExtensions =
+        [".whl", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip"];
+
+    /// <summary>Parses a candidate file; null for hidden, temporary, non-distribution or unparseable files.</summary>
+    public static DistributionFilename? ParseCandidate(string relativePath) =>
+        IsCandidate(relativePath, out var parsed) ? parsed : null;
+
+    /// <summary>False for files the index ignores silently (hidden, temporary, other extensions). True for files that
+    /// claim to be distributions; <paramref name="parsed"/> is null when the name does not follow the naming rules.</summary>
+    public static bool IsCandidate(string relativePath, out DistributionFilename? parsed)
     {
+        parsed = null;
         if (IsHidden(relativePath))
         {
-            return null;
+            return false;
         }
 
         var name = relativePath[(relativePath.LastIndexOf('/') + 1)..];
@@ -49,11 +59,17 @@ public static class CatalogPaths
         {
             if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
-                return null;
+                return false;
             }
         }
 
-        return DistributionFilename.TryParse(name, out var parsed) ? parsed : null;
+        if (!DistributionExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        parsed = DistributionFilename.TryParse(name, out var result) ? result : null;
+        return true;
     }
 
     /// <summary>Walks the root for distribution candidates, skipping hidden folders and symlinked folders (no cycles, no escape).</summary>

@@ -248,7 +248,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
     private async Task ProcessPathsAsync(IReadOnlyCollection<string> fullPaths, CancellationToken cancellationToken)
     {
-        var work = new List<(string Full, string Relative, DistributionFilename Name)>();
+        var work = new List<(string Full, string Relative, DistributionFilename? Name)>();
         var removed = new List<string>();
         foreach (var full in fullPaths)
         {
@@ -266,8 +266,7 @@ public sealed class CatalogSynchronizer : BackgroundService
                 return;
             }
 
-            var name = CatalogPaths.ParseCandidate(relative);
-            if (name is null)
+            if (!CatalogPaths.IsCandidate(relative, out var name))
             {
                 continue;
             }
@@ -292,12 +291,11 @@ public sealed class CatalogSynchronizer : BackgroundService
     private async Task ReconcileAsync(bool initial, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var work = new List<(string Full, string Relative, DistributionFilename Name)>();
+        var work = new List<(string Full, string Relative, DistributionFilename? Name)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, info) in CatalogPaths.Walk(root))
         {
-            var name = CatalogPaths.ParseCandidate(relative);
-            if (name is null)
+            if (!CatalogPaths.IsCandidate(relative, out var name))
             {
                 continue;
             }
@@ -325,7 +323,7 @@ public sealed class CatalogSynchronizer : BackgroundService
     }
 
     private async Task ApplyAsync(
-        List<(string Full, string Relative, DistributionFilename Name)> work,
+        List<(string Full, string Relative, DistributionFilename? Name)> work,
         List<string> removed,
         bool initial,
         CancellationToken cancellationToken)
@@ -339,7 +337,9 @@ public sealed class CatalogSynchronizer : BackgroundService
                 try
                 {
                     known.TryGetValue(item.Relative, out var previous);
-                    var result = await inspector.InspectAsync(item.Full, item.Relative, item.Name, previous, ct);
+                    var result = item.Name is null
+                        ? Unparseable(item.Full, item.Relative)
+                        : await inspector.InspectAsync(item.Full, item.Relative, item.Name, previous, ct);
                     if (result is not null)
                     {
                         inspected.Add(result);
@@ -392,6 +392,18 @@ public sealed class CatalogSynchronizer : BackgroundService
             var snapshot = catalog.Apply(upserts, removals);
             CatalogLog.Updated(logger, upserts.Count, removed.Count, snapshot.Projects.Count, snapshot.FileCount);
         }
+    }
+
+    // Remembered like a corrupt file, so it is reported once and again only when it changes.
+    private static PersistedFile? Unparseable(string fullPath, string relativePath)
+    {
+        var info = new FileInfo(fullPath);
+        return info.Exists
+            ? new PersistedFile(relativePath, info.Length, new DateTimeOffset(info.LastWriteTimeUtc).UtcTicks, null, null, null, null,
+                new DateTimeOffset(info.LastWriteTimeUtc), null,
+                "its name does not follow the distribution naming rules (PEP 427 for wheels: name-version-python-abi-platform.whl; "
+                + "PEP 625 for sdists: name-version.tar.gz)")
+            : null;
     }
 
     private static CatalogFile ToCatalogFile(PersistedFile file) => new(

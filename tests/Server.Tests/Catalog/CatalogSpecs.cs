@@ -88,6 +88,28 @@ public sealed class CatalogSpecs
     }
 
     [Fact]
+    public async Task Files_named_like_distributions_but_unparseable_are_logged_once_and_left_out()
+    {
+        var root = TempDirectory.Create("badnames");
+        TestDists.Wheel(root, "good", "1.0");
+        File.Copy(Path.Combine(root, "good-1.0-py3-none-any.whl"), Path.Combine(root, "not_a_wheel.whl"));
+        File.WriteAllText(Path.Combine(root, "noversion.tar.gz"), "x");
+
+        await using (var server = await ServerHost.StartAsync(root))
+        {
+            var warnings = server.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+            Assert.Single(warnings, m => m.Contains("not_a_wheel.whl", StringComparison.Ordinal) && m.Contains("PEP 427", StringComparison.Ordinal));
+            Assert.Single(warnings, m => m.Contains("noversion.tar.gz", StringComparison.Ordinal));
+            Assert.Contains("\"rejected\":2", await server.Client.GetStringAsync("health"));
+            Assert.Contains("good/", await server.Client.GetStringAsync("simple/"));
+        }
+
+        await using var again = await ServerHost.StartAsync(root);
+        Assert.DoesNotContain(again.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Warning), m => m.Contains("not_a_wheel", StringComparison.Ordinal));
+        Assert.Contains("\"rejected\":2", await again.Client.GetStringAsync("health"));
+    }
+
+    [Fact]
     public async Task A_dropped_file_is_served_without_restart_and_a_removed_one_disappears()
     {
         await using var server = await ServerHost.StartAsync();

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using PypiForge.Packaging;
+
+namespace PypiForge.Agent.Targets;
+
+/// <summary>
+/// A build target: one Python interpreter, named by its most specific tag
+/// (<c>cp311-cp311-linux_x86_64</c>). The name is also the Hangfire queue its builds run on.
+/// </summary>
+/// <param name="Name">The tag of a platform wheel built by this interpreter, lowercase.</param>
+/// <param name="Interpreter">Absolute path of the interpreter (its <c>sys.executable</c>).</param>
+/// <param name="PythonVersion">For example <c>3.11.7</c>.</param>
+/// <param name="Tag">The tag <c>pip wheel</c> gives a platform wheel built by this interpreter.</param>
+/// <param name="Supported">The tags this interpreter's pip installs, most preferred first.</param>
+public sealed partial record BuildTarget(
+    string Name, string Interpreter, string PythonVersion, WheelTag Tag, IReadOnlyList<WheelTag> Supported)
+{
+    /// <summary>
+    /// True when this target can install a wheel with these tags: a pure wheel (platform
+    /// <c>any</c>) whose python tag the target supports, or a wheel with any tag in
+    /// <see cref="Supported"/>.
+    /// </summary>
+    public bool Accepts(WheelFilename wheel)
+    {
+        ArgumentNullException.ThrowIfNull(wheel);
+        if (wheel.IsPure && wheel.PythonTags.Any(python => Supported.Any(tag => SameTag(tag.Interpreter, python))))
+            return true;
+
+        return wheel.Tags.Any(candidate => Supported.Any(tag =>
+            SameTag(tag.Interpreter, candidate.Interpreter)
+            && SameTag(tag.Abi, candidate.Abi)
+            && SameTag(tag.Platform, candidate.Platform)));
+    }
+
+    /// <summary>
+    /// The queue name for a tag: lowercase letters, digits, <c>_</c> and <c>-</c> only, which
+    /// is what Hangfire accepts as a queue name.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tag has other characters.</exception>
+    public static string NameFor(WheelTag tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var name = tag.ToString().ToLowerInvariant();
+        if (!QueueName().IsMatch(name))
+        {
+            throw new ArgumentException(
+                $"The tag '{tag}' cannot name a build target: a target's name is its Hangfire queue, which " +
+                "allows only lowercase letters, digits, '_' and '-'.",
+                nameof(tag));
+        }
+
+        return name;
+    }
+
+    // The supported list is compared by content: two discoveries of one interpreter are equal.
+    public bool Equals(BuildTarget? other) =>
+        other is not null
+        && Name == other.Name
+        && Interpreter == other.Interpreter
+        && PythonVersion == other.PythonVersion
+        && Tag == other.Tag
+        && Supported.SequenceEqual(other.Supported);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Interpreter, PythonVersion, Tag, Supported.Count);
+
+    // Tools write tags in lowercase, but a hand-made file name may not; pip (packaging.tags)
+    // lowercases tags before comparing them, so case must not decide here either.
+    private static bool SameTag(string left, string right) => string.Equals(left, right, StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\A[a-z0-9_-]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex QueueName();
+}

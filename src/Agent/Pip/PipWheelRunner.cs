@@ -48,6 +48,10 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
             arguments.Add("--no-deps");
         if (request.Prerelease)
             arguments.Add("--pre");
+        // Isolated PEP 517 builds (pip's default since 23.1) fetch setuptools and wheel from the index, so an
+        // interpreter without the `wheel` package still builds legacy setup.py sdists.
+        if (request.Target.PipSupportsPep517Flag)
+            arguments.Add("--use-pep517");
         if (request.Retries is { } retries)
             arguments.AddRange(["--retries", retries.ToString(CultureInfo.InvariantCulture)]);
         if (request.SocketTimeoutSeconds is { } seconds)

@@ -15,6 +15,13 @@ namespace PypiForge.Agent.Targets;
 public sealed partial record BuildTarget(
     string Name, string Interpreter, string PythonVersion, WheelTag Tag, IReadOnlyList<WheelTag> Supported)
 {
+    /// <summary>The version of this interpreter's pip (e.g. <c>23.2.1</c>), when discovery could read it.</summary>
+    public string? PipVersion { get; init; }
+
+    /// <summary>pip 19.0 and later can be told to build every sdist in an isolated PEP 517 environment.</summary>
+    public bool PipSupportsPep517Flag =>
+        PipVersion is not null && PackageVersion.TryParse(PipVersion, out var version) && version >= PackageVersion.Parse("19.0");
+
     /// <summary>
     /// True when this target can install a wheel with these tags: a pure wheel (platform
     /// <c>any</c>) whose python tag the target supports, or a wheel with any tag in

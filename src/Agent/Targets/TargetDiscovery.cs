@@ -132,7 +132,7 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
         }
 
         var executable = description.Executable is { Length: > 0 } real && Path.IsPathFullyQualified(real) ? real : path;
-        return new BuildTarget(name, executable, version, tag, SupportedTags(tag, description));
+        return new BuildTarget(name, executable, version, tag, SupportedTags(tag, description)) { PipVersion = description.Pip };
     }
 
     private WheelTag[] SupportedTags(WheelTag tag, Description description)

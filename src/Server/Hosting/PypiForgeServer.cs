@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Packages;
+using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Hosting;
@@ -18,6 +20,7 @@ public static class PypiForgeServer
     {
         ["--root"] = "Catalog:Root",
         ["--state-dir"] = "Catalog:StateDirectory",
+        ["--grpc-port"] = "Grpc:Port",
     };
 
     public static WebApplicationBuilder AddPypiForgeServer(this WebApplicationBuilder builder, string[] args)
@@ -25,13 +28,25 @@ public static class PypiForgeServer
         // PYPIFORGE_CATALOG__ROOT=/srv/pypi and --root /srv/pypi both reach Catalog:Root; the command line wins.
         builder.Configuration.AddEnvironmentVariables("PYPIFORGE_");
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
-        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(DefaultUrls);
-        }
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        urls = string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls;
+        var grpcPortText = builder.Configuration["Grpc:Port"];
+        var grpcPort = KestrelEndpoints.DefaultGrpcPort;
+        var grpcPortValid = grpcPortText is null
+            || (int.TryParse(grpcPortText, System.Globalization.CultureInfo.InvariantCulture, out grpcPort) && grpcPort is >= 0 and <= 65535);
+        var endpoints = new ServerEndpoints();
+        builder.Services.AddSingleton(endpoints);
 
+        // Endpoints are bound explicitly (index and gRPC on their own ports); clear Urls so Kestrel does not warn about overriding it.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            if (!grpcPortValid)
+            {
+                throw new InvalidOperationException($"Invalid configuration value for Grpc:Port (--grpc-port): '{grpcPortText}'. Use a port number from 0 to 65535 (default {KestrelEndpoints.DefaultGrpcPort}).");
+            }
+
+            KestrelEndpoints.Configure(kestrel, urls, grpcPort, endpoints);
             // The index serves small pages and large files; requests themselves are small until uploads arrive.
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -40,6 +55,8 @@ public static class PypiForgeServer
         builder.Services.AddProblemDetails();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
+        builder.Services.AddBuildQueue(builder.Configuration);
+        builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -51,6 +68,7 @@ public static class PypiForgeServer
         app.MapHome();
         app.MapSimpleIndex();
         app.MapPackageFiles();
+        app.MapBuilds();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;
     }

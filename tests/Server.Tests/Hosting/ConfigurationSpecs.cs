@@ -10,7 +10,7 @@ public sealed class ConfigurationSpecs
     {
         var work = TempDirectory.Create("cwd");
         var port = ServerProcess.FreePort();
-        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}"], port: port);
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", "--grpc-port", "0"], port: port);
 
         Assert.True(await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), server.Output);
         Assert.True(Directory.Exists(Path.Combine(work, "packages")));
@@ -23,7 +23,7 @@ public sealed class ConfigurationSpecs
         var root = Path.Combine(work, "from-env");
         TestDists.Wheel(root, "envpkg", "1.0");
         var port = ServerProcess.FreePort();
-        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}"],
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", "--grpc-port", "0"],
             new Dictionary<string, string> { ["PYPIFORGE_CATALOG__ROOT"] = root }, port);
 
         Assert.True(await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), server.Output);
@@ -38,13 +38,17 @@ public sealed class ConfigurationSpecs
     [InlineData("--Catalog:SettleDelay", "00:10:00", "Catalog:SettleDelay")]
     [InlineData("--Catalog:MaxMetadataBytes", "12", "Catalog:MaxMetadataBytes")]
     [InlineData("--state-dir", "{file}", "Catalog:StateDirectory (--state-dir)")]
+    [InlineData("--grpc-port", "banana", "Grpc:Port (--grpc-port)")]
+    [InlineData("--grpc-port", "70000", "Grpc:Port (--grpc-port)")]
+    [InlineData("--urls", "https://127.0.0.1:0", "Urls (--urls)")]
+    [InlineData("--urls", "http://some-host-name:8080", "Urls (--urls)")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         var work = TempDirectory.Create("badconfig");
         var file = Path.Combine(work, "a-file");
         await File.WriteAllTextAsync(file, "not a folder");
         var port = ServerProcess.FreePort();
-        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", key, value.Replace("{file}", file, StringComparison.Ordinal)], port: port);
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", "--grpc-port", "0", key, value.Replace("{file}", file, StringComparison.Ordinal)], port: port);
 
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the server started despite " + key);
         Assert.Equal(2, server.ExitCode);

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PypiForge.Server.Hosting;
@@ -35,6 +33,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     public string IndexUrl => new Uri(BaseUri, "simple/").ToString();
 
+    /// <summary>The gRPC endpoint (HTTP/2 cleartext on its own port).</summary>
+    public Uri? GrpcUri { get; private init; }
+
     public HttpClient Client { get; }
 
     public LogSink Logs { get; }
@@ -46,7 +47,8 @@ public sealed class ServerHost : IAsyncDisposable
     {
         var ownsRoot = root is null;
         root ??= TempDirectory.Create("root");
-        string[] args = ["--urls", "http://127.0.0.1:0", "--root", root, .. extraArgs];
+        // gRPC on a free port too, and no embedded build agent unless a test asks for one (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--grpc-port", "0", "--Queue:EmbeddedAgent", "false", "--root", root, .. extraArgs];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -61,8 +63,8 @@ public sealed class ServerHost : IAsyncDisposable
         var app = builder.Build();
         app.MapPypiForge();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServerHost(app, root, new Uri(address.TrimEnd('/') + "/"), logs, ownsRoot);
+        var endpoints = app.Services.GetRequiredService<ServerEndpoints>();
+        return new ServerHost(app, root, endpoints.HttpBaseUri, logs, ownsRoot) { GrpcUri = endpoints.GrpcBaseUri };
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; bounded, so a broken watcher fails the test instead of hanging it.</summary>

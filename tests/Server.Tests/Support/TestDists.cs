@@ -54,7 +54,7 @@ public static class TestDists
     }
 
     /// <summary>Writes a .tar.gz sdist with a PKG-INFO; returns its full path.</summary>
-    public static string Sdist(string folder, string fileStem, string name, string version, string? requiresPython = null)
+    public static string Sdist(string folder, string fileStem, string name, string version, string? requiresPython = null, string? setupPy = null)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, fileStem + ".tar.gz");
@@ -64,7 +64,7 @@ public static class TestDists
         var pkgInfo = Encoding.UTF8.GetBytes(Metadata(name, version, requiresPython));
         var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/PKG-INFO") { DataStream = new MemoryStream(pkgInfo) };
         tar.WriteEntry(entry);
-        var setup = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/setup.py") { DataStream = new MemoryStream("from setuptools import setup\nsetup()\n"u8.ToArray()) };
+        var setup = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/setup.py") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(setupPy ?? "from setuptools import setup\nsetup()\n")) };
         tar.WriteEntry(setup);
         return path;
     }

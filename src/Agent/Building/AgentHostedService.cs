@@ -1,0 +1,75 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Targets;
+using PypiForge.Protos.Jobs;
+
+namespace PypiForge.Agent.Building;
+
+/// <summary>Discovers this agent's targets by running its interpreters, then starts a Hangfire server that serves
+/// exactly those targets' queues. Hangfire's server registry is then the list of live agents and their targets.</summary>
+public sealed class AgentHostedService(
+    IOptions<AgentOptions> options,
+    TargetDiscovery discovery,
+    TargetRegistry registry,
+    JobStorage storage,
+    IServiceScopeFactory scopes,
+    ILogger<AgentHostedService> logger) : IHostedService, IDisposable
+{
+    private BackgroundJobServer? server;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var interpreter in options.Value.Interpreters)
+        {
+            try
+            {
+                var target = await discovery.DiscoverAsync(interpreter, cancellationToken);
+                if (registry.TryAdd(target))
+                {
+                    AgentLog.TargetReady(logger, target.Name, target.Interpreter, target.PythonVersion);
+                }
+                else
+                {
+                    AgentLog.TargetDuplicate(logger, interpreter, registry.Find(target.Name)!.Interpreter, target.Name);
+                }
+            }
+            catch (TargetDiscoveryException ex)
+            {
+                // One broken interpreter must not stop the index; the others still build.
+                AgentLog.TargetUnusable(logger, interpreter, ex.Message);
+            }
+        }
+
+        var queues = registry.All.Select(static t => BuildQueues.ForTarget(t.Name)).ToArray();
+        if (queues.Length == 0)
+        {
+            return;
+        }
+
+        server = new BackgroundJobServer(
+            new BackgroundJobServerOptions
+            {
+                Queues = queues,
+                WorkerCount = Math.Max(1, options.Value.WorkerCount),
+                ServerName = $"agent-{Environment.MachineName}-{Environment.ProcessId}",
+                // Each host gets its own activator: Hangfire's global one would be shared by every host in the process.
+                Activator = new AspNetCoreJobActivator(scopes),
+                // How soon a deleted (cancelled) job's token fires when the host could not signal it directly.
+                CancellationCheckInterval = TimeSpan.FromSeconds(1),
+                SchedulePollingInterval = TimeSpan.FromSeconds(1),
+            },
+            storage);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        server?.SendStop();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => server?.Dispose();
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PypiForge.Agent.Pip;
+using PypiForge.Agent.Targets;
+using PypiForge.Protos.Jobs;
+
+namespace PypiForge.Agent.Building;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>A build agent in this process. The host must also register an <see cref="IBuildHost"/> and a Hangfire JobStorage.</summary>
+    public static IServiceCollection AddBuildAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
+        services.AddSingleton<TargetRegistry>();
+        services.AddSingleton<TargetDiscovery>();
+        services.AddSingleton<PipWheelRunner>();
+        services.AddTransient<IBuildJob, BuildJob>();
+        services.AddHostedService<AgentHostedService>();
+        return services;
+    }
+}

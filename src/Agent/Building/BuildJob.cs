@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Pip;
+using PypiForge.Protos.Jobs;
+
+namespace PypiForge.Agent.Building;
+
+/// <summary>The Hangfire job: runs <c>pip wheel</c> for one build on one target in a fresh working directory,
+/// then hands every produced wheel to the host for publishing.</summary>
+public sealed class BuildJob(
+    IBuildHost host,
+    TargetRegistry targets,
+    PipWheelRunner runner,
+    IOptions<AgentOptions> options,
+    ILogger<BuildJob> logger) : IBuildJob
+{
+    public async Task<string> RunAsync(string buildId, string requirements, string target, CancellationToken cancellationToken)
+    {
+        var buildTarget = targets.Find(target)
+            ?? throw new InvalidOperationException($"This agent does not serve target '{target}'; it serves: {string.Join(", ", targets.All.Select(static t => t.Name))}.");
+        var spec = await host.BeginAsync(buildId, target, cancellationToken);
+        if (spec is null)
+        {
+            return $"Nothing to do: build {buildId} already ended for {target}.";
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, spec.Cancelled);
+        var started = Stopwatch.GetTimestamp();
+        var work = Directory.CreateDirectory(Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), $"pypiforge-build-{buildId}-{target}-{Guid.NewGuid():N}"));
+        try
+        {
+            var wheelDirectory = Directory.CreateDirectory(Path.Combine(work.FullName, "wheels")).FullName;
+            var home = Directory.CreateDirectory(Path.Combine(work.FullName, "home")).FullName;
+            var request = new PipWheelRequest(
+                buildTarget,
+                spec.Requirements,
+                host.IndexUrl,
+                [.. options.Value.ExtraIndexUrls.Select(static u => new Uri(u))],
+                spec.WithDependencies,
+                spec.Prerelease,
+                wheelDirectory,
+                home,
+                spec.LogPath,
+                options.Value.BuildTimeout);
+            AgentLog.Starting(logger, buildId, target, requirements);
+            var result = await runner.RunAsync(request, line => host.Log(buildId, target, line), linked.Token);
+            if (!result.Succeeded)
+            {
+                var error = result.TimedOut
+                    ? $"pip wheel did not finish within {options.Value.BuildTimeout} (Agent:BuildTimeout) and was stopped."
+                    : $"pip wheel exited with code {result.ExitCode}.";
+                await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, result.LogTail, [], result.Duration), CancellationToken.None);
+                throw new BuildFailedException($"{error} Last lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
+            }
+
+            var wheels = new List<PublishedWheel>();
+            foreach (var wheel in Directory.EnumerateFiles(wheelDirectory, "*.whl").Order(StringComparer.Ordinal))
+            {
+                wheels.Add(await host.PublishAsync(buildId, buildTarget, wheel, CancellationToken.None));
+            }
+
+            var duration = Stopwatch.GetElapsedTime(started);
+            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Succeeded, null, result.LogTail, wheels, duration), CancellationToken.None);
+            return Summary(wheels, duration);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not BuildFailedException)
+        {
+            // Anything unexpected still ends the target, so nobody waits on a build that will never finish;
+            // rethrown so Hangfire shows the exception too.
+            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, $"The agent failed: {ex.Message}", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            throw;
+        }
+        catch (OperationCanceledException) when (spec.Cancelled.IsCancellationRequested)
+        {
+            // A person cancelled the build: record it and end the job normally (nothing to retry).
+            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Cancelled, "Cancelled on request.", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            return $"Cancelled on request after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s.";
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+    }
+
+    private static string Summary(List<PublishedWheel> wheels, TimeSpan duration)
+    {
+        var lines = wheels.Select(static w => $"{w.Outcome}: {w.FileName} ({w.Size:N0} bytes){(w.Detail is null ? string.Empty : " — " + w.Detail)}");
+        return $"{wheels.Count(static w => w.Outcome == WheelPublishOutcome.Published)} published, "
+            + $"{wheels.Count(static w => w.Outcome == WheelPublishOutcome.AlreadyServed)} already served, "
+            + $"{wheels.Count(static w => w.Outcome is WheelPublishOutcome.Conflict or WheelPublishOutcome.Rejected)} refused, in {duration.TotalSeconds:0.0} s\n"
+            + string.Join('\n', lines);
+    }
+
+    private void TryDelete(DirectoryInfo work)
+    {
+        try
+        {
+            work.Delete(recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AgentLog.CleanupFailed(logger, work.FullName, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Packaging;
+using PypiForge.Protos.Jobs;
+using PypiForge.Protos.V1;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>Builds: validates requests, records them, queues one Hangfire job per target and follows them to the end.</summary>
+public sealed class BuildCoordinator(
+    IBackgroundJobClient jobs,
+    LiveTargets liveTargets,
+    IOptions<CatalogOptions> catalogOptions,
+    TimeProvider time,
+    ILogger<BuildCoordinator> logger)
+{
+    private const int MaxRequirements = 100;
+    private readonly ConcurrentDictionary<string, BuildRecord> builds = new(StringComparer.Ordinal);
+    private readonly Lock requestLock = new();
+    private readonly List<BuildRecord> ordered = [];
+    private readonly Dictionary<string, BuildRecord> byIdempotencyKey = new(StringComparer.Ordinal);
+    private readonly string logRoot = Path.Combine(catalogOptions.Value.StatePath, "builds");
+
+    public Build Request(RequestBuildRequest request)
+    {
+        var requirements = Validate(request.Requirements);
+        var live = liveTargets.Names();
+        var targets = request.Targets.Count == 0 ? live : [.. request.Targets.Distinct(StringComparer.Ordinal)];
+        if (live.Count == 0)
+        {
+            throw new BuildApiException(BuildErrorKind.FailedPrecondition,
+                "No build agent is running, so no target can build. Check Agent:Interpreters and the server log for interpreters that could not be used.");
+        }
+
+        var unknown = targets.Where(t => !live.Contains(t, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new BuildApiException(BuildErrorKind.InvalidArgument,
+                $"Unknown target(s): {string.Join(", ", unknown)}. Known targets: {string.Join(", ", live)}.");
+        }
+
+        var withDependencies = !request.NoDeps;
+        var dedupeKey = $"{string.Join(' ', requirements.Order(StringComparer.Ordinal))}|deps={withDependencies}|pre={request.Pre}";
+        BuildRecord record;
+        lock (requestLock)
+        {
+            var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
+            if (key is not null && byIdempotencyKey.TryGetValue(key, out var same))
+            {
+                return Snapshot(same);
+            }
+
+            var running = ordered.LastOrDefault(b => b.DedupeKey == dedupeKey && !Finished(b) && targets.All(t => Has(b, t)));
+            if (running is not null)
+            {
+                return Snapshot(running);
+            }
+
+            var id = Guid.NewGuid().ToString("N")[..12];
+            record = new BuildRecord(id, requirements, withDependencies, request.Pre, key, dedupeKey, time.GetUtcNow());
+            foreach (var target in targets)
+            {
+                record.Targets.Add(new TargetRecord(target, Path.Combine(logRoot, id, target + ".log")));
+            }
+
+            builds[id] = record;
+            ordered.Add(record);
+            if (key is not null)
+            {
+                byIdempotencyKey[key] = record;
+            }
+        }
+
+        Directory.CreateDirectory(Path.Combine(logRoot, record.Id));
+        var display = string.Join(' ', requirements);
+        foreach (var target in record.Targets)
+        {
+            var name = target.Name;
+            var jobId = jobs.Enqueue<IBuildJob>(BuildQueues.ForTarget(name), job => job.RunAsync(record.Id, display, name, CancellationToken.None));
+            lock (record.Sync)
+            {
+                target.JobId = jobId;
+            }
+        }
+
+        BuildsLog.Requested(logger, record.Id, display, string.Join(", ", targets));
+        return Snapshot(record);
+    }
+
+    public Build Get(string id) => Snapshot(Find(id));
+
+    public ListBuildsResponse List(ListBuildsRequest request)
+    {
+        var pageSize = request.PageSize <= 0 ? 50 : Math.Min(request.PageSize, 500);
+        var offset = 0;
+        if (!string.IsNullOrEmpty(request.PageToken) && (!int.TryParse(request.PageToken, out offset) || offset < 0))
+        {
+            throw new BuildApiException(BuildErrorKind.InvalidArgument, "page_token is not one this server gave out; start without it.");
+        }
+
+        var state = BuildMapping.FromProto(request.State);
+        var project = string.IsNullOrWhiteSpace(request.Project) ? null : ProjectName.Normalize(request.Project.Trim());
+        List<BuildRecord> all;
+        lock (requestLock)
+        {
+            all = [.. ordered];
+        }
+
+        var matching = all.AsEnumerable().Reverse().Where(b =>
+        {
+            lock (b.Sync)
+            {
+                return (state is null || b.State == state)
+                    && (project is null || b.Requirements.Any(r => Requirement.TryParse(r, out var req, out _) && req.NormalizedName == project));
+            }
+        }).Skip(offset).Take(pageSize + 1).ToList();
+
+        var response = new ListBuildsResponse();
+        response.Builds.AddRange(matching.Take(pageSize).Select(Snapshot));
+        response.NextPageToken = matching.Count > pageSize ? (offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        return response;
+    }
+
+    /// <summary>Cancels what has not finished: queued jobs are removed, running pip processes are stopped.</summary>
+    public Build Cancel(string id)
+    {
+        var record = Find(id);
+        var toDelete = new List<string>();
+        lock (record.Sync)
+        {
+            foreach (var target in record.Targets.Where(static t => !t.IsFinished))
+            {
+                target.CancelRequested = true;
+                if (target.State == TargetState.Queued)
+                {
+                    Finish(record, target, TargetState.Cancelled, "Cancelled before it started.");
+                }
+
+                target.Cancellation.Cancel();
+                if (target.JobId is not null)
+                {
+                    toDelete.Add(target.JobId);
+                }
+            }
+        }
+
+        // Deleting the job also cancels it on a remote agent (Hangfire checks its state while it runs).
+        foreach (var jobId in toDelete)
+        {
+            jobs.Delete(jobId);
+        }
+
+        BuildsLog.Cancelled(logger, id);
+        Publish(record, null);
+        return Get(id);
+    }
+
+    /// <summary>The build now, then every change and log line, until the build ends.</summary>
+    public ChannelReader<BuildEvent> Watch(string id)
+    {
+        var record = Find(id);
+        var channel = Channel.CreateBounded<BuildEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+        lock (record.Sync)
+        {
+            channel.Writer.TryWrite(new BuildEvent { Build = BuildMapping.ToProto(record) });
+            if (record.IsFinished)
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                record.Watchers.Add(channel);
+            }
+        }
+
+        return channel.Reader;
+    }
+
+    public IReadOnlyList<Target> Targets() => liveTargets.List(target =>
+    {
+        List<BuildRecord> all;
+        lock (requestLock)
+        {
+            all = [.. ordered];
+        }
+
+        return all.Sum(b =>
+        {
+            lock (b.Sync)
+            {
+                return b.Targets.Count(t => t.Name == target && t.State == TargetState.Running);
+            }
+        });
+    });
+
+    internal BuildRecord? TryFind(string id) => builds.GetValueOrDefault(id);
+
+    /// <summary>Sends an event to the build's watchers (a snapshot when <paramref name="log"/> is null); ends them when the build ends.</summary>
+    internal static void Publish(BuildRecord record, LogLine? log)
+    {
+        lock (record.Sync)
+        {
+            var message = log is null ? new BuildEvent { Build = BuildMapping.ToProto(record) } : new BuildEvent { Log = log };
+            var finished = log is null && record.IsFinished;
+            foreach (var watcher in record.Watchers)
+            {
+                watcher.Writer.TryWrite(message);
+                if (finished)
+                {
+                    watcher.Writer.TryComplete();
+                }
+            }
+
+            if (finished)
+            {
+                record.Watchers.Clear();
+            }
+        }
+    }
+
+    internal void Finish(BuildRecord record, TargetRecord target, TargetState state, string? error)
+    {
+        target.State = state;
+        target.Error ??= error;
+        target.FinishedAt = time.GetUtcNow();
+        if (record.IsFinished)
+        {
+            record.FinishedAt = target.FinishedAt;
+        }
+    }
+
+    private static bool Finished(BuildRecord record)
+    {
+        lock (record.Sync)
+        {
+            return record.IsFinished;
+        }
+    }
+
+    private static bool Has(BuildRecord record, string target)
+    {
+        lock (record.Sync)
+        {
+            return record.Find(target) is not null;
+        }
+    }
+
+    private static Build Snapshot(BuildRecord record)
+    {
+        lock (record.Sync)
+        {
+            return BuildMapping.ToProto(record);
+        }
+    }
+
+    private BuildRecord Find(string id) =>
+        builds.GetValueOrDefault(id ?? string.Empty)
+        ?? throw new BuildApiException(BuildErrorKind.NotFound, $"No build with id '{id}'. ListBuilds shows the builds this server knows.");
+
+    private static List<string> Validate(Google.Protobuf.Collections.RepeatedField<string> requirements)
+    {
+        if (requirements.Count == 0)
+        {
+            throw new BuildApiException(BuildErrorKind.InvalidArgument, "requirements is empty: name at least one PEP 508 requirement, e.g. \"flask==3.0.3\".");
+        }
+
+        if (requirements.Count > MaxRequirements)
+        {
+            throw new BuildApiException(BuildErrorKind.InvalidArgument, $"At most {MaxRequirements} requirements per build; split the request.");
+        }
+
+        var valid = new List<string>();
+        var index = 0;
+        foreach (var text in requirements)
+        {
+            index++;
+            if (!Requirement.TryParse(text, out var requirement, out var error))
+            {
+                throw new BuildApiException(BuildErrorKind.InvalidArgument, $"Requirement #{index} '{Printable(text)}' is not valid: {error}");
+            }
+
+            valid.Add(requirement.ToString());
+        }
+
+        return [.. valid.Distinct(StringComparer.Ordinal)];
+    }
+
+    // Control characters in an echoed requirement would garble the error a person reads.
+    private static string Printable(string text)
+    {
+        var clean = new string([.. text.Take(200).Select(static c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 200 ? clean + "…" : clean;
+    }
+}

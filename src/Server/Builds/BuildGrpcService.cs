@@ -1,0 +1,54 @@
+using Grpc.Core;
+using PypiForge.Protos.V1;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>The gRPC BuildService: validates nothing itself, calls the coordinator, maps failures to status codes.</summary>
+public sealed class BuildGrpcService(BuildCoordinator coordinator) : BuildService.BuildServiceBase
+{
+    public override Task<Build> RequestBuild(RequestBuildRequest request, ServerCallContext context) =>
+        Task.FromResult(Call(() => coordinator.Request(request)));
+
+    public override Task<Build> GetBuild(GetBuildRequest request, ServerCallContext context) =>
+        Task.FromResult(Call(() => coordinator.Get(request.Id)));
+
+    public override Task<ListBuildsResponse> ListBuilds(ListBuildsRequest request, ServerCallContext context) =>
+        Task.FromResult(Call(() => coordinator.List(request)));
+
+    public override Task<Build> CancelBuild(CancelBuildRequest request, ServerCallContext context) =>
+        Task.FromResult(Call(() => coordinator.Cancel(request.Id)));
+
+    public override async Task WatchBuild(WatchBuildRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context)
+    {
+        var events = Call(() => coordinator.Watch(request.Id));
+        await foreach (var buildEvent in events.ReadAllAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(buildEvent, context.CancellationToken);
+        }
+    }
+
+    public override Task<ListTargetsResponse> ListTargets(ListTargetsRequest request, ServerCallContext context)
+    {
+        var response = new ListTargetsResponse();
+        response.Targets.AddRange(coordinator.Targets());
+        return Task.FromResult(response);
+    }
+
+    private static T Call<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (BuildApiException ex)
+        {
+            var code = ex.Kind switch
+            {
+                BuildErrorKind.NotFound => StatusCode.NotFound,
+                BuildErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                _ => StatusCode.InvalidArgument,
+            };
+            throw new RpcException(new Status(code, ex.Message));
+        }
+    }
+}

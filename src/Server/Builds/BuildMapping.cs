@@ -1,0 +1,94 @@
+using Google.Protobuf.WellKnownTypes;
+using PypiForge.Agent.Building;
+using PypiForge.Protos.V1;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>Records to API messages. Call with the record's lock held.</summary>
+internal static class BuildMapping
+{
+    public static Build ToProto(BuildRecord record)
+    {
+        var build = new Build
+        {
+            Id = record.Id,
+            NoDeps = !record.WithDependencies,
+            Pre = record.Prerelease,
+            State = ToProto(record.State),
+            CreatedAt = Timestamp.FromDateTimeOffset(record.CreatedAt),
+            IdempotencyKey = record.IdempotencyKey ?? string.Empty,
+        };
+        build.Requirements.AddRange(record.Requirements);
+        if (record.FinishedAt is { } finished)
+        {
+            build.FinishedAt = Timestamp.FromDateTimeOffset(finished);
+        }
+
+        foreach (var target in record.Targets)
+        {
+            var proto = new TargetBuild
+            {
+                Target = target.Name,
+                State = ToProto(target.State),
+                JobId = target.JobId ?? string.Empty,
+                Error = target.Error ?? string.Empty,
+            };
+            proto.LogTail.AddRange(target.Tail);
+            proto.Wheels.AddRange(target.Wheels.Select(static w => new BuiltWheel
+            {
+                Filename = w.FileName,
+                Size = w.Size,
+                Sha256 = w.Sha256,
+                Outcome = ToProto(w.Outcome),
+                Detail = w.Detail ?? string.Empty,
+            }));
+            if (target.StartedAt is { } started)
+            {
+                proto.StartedAt = Timestamp.FromDateTimeOffset(started);
+            }
+
+            if (target.FinishedAt is { } targetFinished)
+            {
+                proto.FinishedAt = Timestamp.FromDateTimeOffset(targetFinished);
+            }
+
+            if (target.Duration is { } duration)
+            {
+                proto.Duration = Duration.FromTimeSpan(duration);
+            }
+
+            build.Targets.Add(proto);
+        }
+
+        return build;
+    }
+
+    public static BuildState ToProto(TargetState state) => state switch
+    {
+        TargetState.Queued => BuildState.Queued,
+        TargetState.Running => BuildState.Running,
+        TargetState.Succeeded => BuildState.Succeeded,
+        TargetState.Failed => BuildState.Failed,
+        TargetState.Cancelled => BuildState.Cancelled,
+        _ => BuildState.Unspecified,
+    };
+
+    public static TargetState? FromProto(BuildState state) => state switch
+    {
+        BuildState.Queued => TargetState.Queued,
+        BuildState.Running => TargetState.Running,
+        BuildState.Succeeded => TargetState.Succeeded,
+        BuildState.Failed => TargetState.Failed,
+        BuildState.Cancelled => TargetState.Cancelled,
+        _ => null,
+    };
+
+    private static WheelOutcome ToProto(WheelPublishOutcome outcome) => outcome switch
+    {
+        WheelPublishOutcome.Published => WheelOutcome.Published,
+        WheelPublishOutcome.AlreadyServed => WheelOutcome.AlreadyServed,
+        WheelPublishOutcome.Conflict => WheelOutcome.Conflict,
+        WheelPublishOutcome.Rejected => WheelOutcome.Rejected,
+        _ => WheelOutcome.Unspecified,
+    };
+}

@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+using PypiForge.Agent.Building;
+using PypiForge.Protos.V1;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>A build and its targets. Mutable, guarded by <see cref="Sync"/>; readers get proto snapshots.</summary>
+internal sealed class BuildRecord(
+    string id,
+    IReadOnlyList<string> requirements,
+    bool withDependencies,
+    bool prerelease,
+    string? idempotencyKey,
+    string dedupeKey,
+    DateTimeOffset createdAt)
+{
+    public Lock Sync { get; } = new();
+
+    public string Id { get; } = id;
+
+    public IReadOnlyList<string> Requirements { get; } = requirements;
+
+    public bool WithDependencies { get; } = withDependencies;
+
+    public bool Prerelease { get; } = prerelease;
+
+    public string? IdempotencyKey { get; } = idempotencyKey;
+
+    public string DedupeKey { get; } = dedupeKey;
+
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public List<TargetRecord> Targets { get; } = [];
+
+    public List<Channel<BuildEvent>> Watchers { get; } = [];
+
+    public bool IsFinished => Targets.All(static t => t.IsFinished);
+
+    public TargetState State =>
+        Targets.Any(static t => t.State == TargetState.Running) ? TargetState.Running
+        : !IsFinished ? (Targets.Any(static t => t.IsFinished) ? TargetState.Running : TargetState.Queued)
+        : Targets.Any(static t => t.State == TargetState.Failed) ? TargetState.Failed
+        : Targets.Any(static t => t.State == TargetState.Cancelled) ? TargetState.Cancelled
+        : TargetState.Succeeded;
+
+    public TargetRecord? Find(string target) => Targets.FirstOrDefault(t => t.Name == target);
+}
+
+/// <summary>One target of a build.</summary>
+internal sealed class TargetRecord(string name, string logPath)
+{
+    public const int TailLines = 200;
+
+    public string Name { get; } = name;
+
+    public string LogPath { get; } = logPath;
+
+    public TargetState State { get; set; } = TargetState.Queued;
+
+    public string? JobId { get; set; }
+
+    public List<PublishedWheel> Wheels { get; } = [];
+
+    public string? Error { get; set; }
+
+    public Queue<string> Tail { get; } = new();
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public TimeSpan? Duration { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public bool IsFinished => State is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled;
+
+    public void AddLine(string line)
+    {
+        Tail.Enqueue(line);
+        while (Tail.Count > TailLines)
+        {
+            Tail.Dequeue();
+        }
+    }
+}

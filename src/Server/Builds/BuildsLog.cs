@@ -1,0 +1,19 @@
+namespace PypiForge.Server.Builds;
+
+internal static partial class BuildsLog
+{
+    [LoggerMessage(200, LogLevel.Information, "Build {BuildId} requested: {Requirements} for {Targets}")]
+    public static partial void Requested(ILogger logger, string buildId, string requirements, string targets);
+
+    [LoggerMessage(201, LogLevel.Information, "Build {BuildId} cancelled on request")]
+    public static partial void Cancelled(ILogger logger, string buildId);
+
+    [LoggerMessage(202, LogLevel.Information, "Build {BuildId} for {Target} ended: {State}")]
+    public static partial void TargetEnded(ILogger logger, string buildId, string target, string state);
+
+    [LoggerMessage(203, LogLevel.Information, "Published {FileName} from build {BuildId}")]
+    public static partial void Published(ILogger logger, string fileName, string buildId);
+
+    [LoggerMessage(204, LogLevel.Warning, "Wheel {FileName} from build {BuildId} was not published: {Reason}")]
+    public static partial void NotPublished(ILogger logger, string fileName, string buildId, string reason);
+}

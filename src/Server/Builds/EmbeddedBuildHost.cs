@@ -1,0 +1,110 @@
+using Google.Protobuf.WellKnownTypes;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Targets;
+using PypiForge.Protos.V1;
+using PypiForge.Server.Hosting;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>The server side of the in-process agent: build state, logs and publishing, without a network hop.</summary>
+public sealed class EmbeddedBuildHost(
+    BuildCoordinator coordinator,
+    WheelPublisher publisher,
+    ServerEndpoints endpoints,
+    TimeProvider time,
+    ILogger<EmbeddedBuildHost> logger) : IBuildHost
+{
+    public Uri IndexUrl => new(endpoints.HttpBaseUri, "simple/");
+
+    public Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
+    {
+        var record = coordinator.TryFind(buildId);
+        if (record is null)
+        {
+            return Task.FromResult<BuildSpec?>(null);
+        }
+
+        BuildSpec? spec = null;
+        lock (record.Sync)
+        {
+            var state = record.Find(target);
+            if (state is not null && !state.IsFinished && !state.CancelRequested)
+            {
+                state.State = TargetState.Running;
+                state.StartedAt = time.GetUtcNow();
+                Directory.CreateDirectory(Path.GetDirectoryName(state.LogPath)!);
+                spec = new BuildSpec(record.Requirements, record.WithDependencies, record.Prerelease, state.LogPath, state.Cancellation.Token);
+            }
+        }
+
+        BuildCoordinator.Publish(record, null);
+        return Task.FromResult(spec);
+    }
+
+    public void Log(string buildId, string target, string line)
+    {
+        var record = coordinator.TryFind(buildId);
+        if (record is null)
+        {
+            return;
+        }
+
+        lock (record.Sync)
+        {
+            record.Find(target)?.AddLine(line);
+        }
+
+        BuildCoordinator.Publish(record, new LogLine { Target = target, Line = line, Time = Timestamp.FromDateTimeOffset(time.GetUtcNow()) });
+    }
+
+    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    {
+        var result = await publisher.PublishAsync(target, wheelPath, cancellationToken);
+        if (result.Outcome == WheelPublishOutcome.Published)
+        {
+            BuildsLog.Published(logger, result.FileName, buildId);
+        }
+        else if (result.Outcome is WheelPublishOutcome.Conflict or WheelPublishOutcome.Rejected)
+        {
+            BuildsLog.NotPublished(logger, result.FileName, buildId, result.Detail ?? result.Outcome.ToString());
+        }
+
+        return result;
+    }
+
+    public Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken)
+    {
+        var record = coordinator.TryFind(buildId);
+        if (record is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (record.Sync)
+        {
+            var state = record.Find(target);
+            if (state is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            state.Wheels.Clear();
+            state.Wheels.AddRange(outcome.Wheels);
+            state.Duration = outcome.Duration;
+            state.Error = outcome.Error;
+            if (outcome.LogTail.Count > 0 && state.Tail.Count == 0)
+            {
+                foreach (var line in outcome.LogTail)
+                {
+                    state.AddLine(line);
+                }
+            }
+
+            coordinator.Finish(record, state, outcome.State, outcome.Error);
+        }
+
+        BuildsLog.TargetEnded(logger, buildId, target, outcome.State.ToString());
+        BuildCoordinator.Publish(record, null);
+        return Task.CompletedTask;
+    }
+}

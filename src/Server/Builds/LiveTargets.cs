@@ -1,0 +1,52 @@
+using Hangfire;
+using PypiForge.Packaging;
+using PypiForge.Protos.V1;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>The targets some live agent serves, read from Hangfire's own server registry and queues — no registry of ours.</summary>
+public sealed class LiveTargets(JobStorage storage)
+{
+    public IReadOnlyList<Target> List(Func<string, long> running)
+    {
+        var monitoring = storage.GetMonitoringApi();
+        var byTarget = new SortedDictionary<string, Target>(StringComparer.Ordinal);
+        foreach (var server in monitoring.Servers())
+        {
+            foreach (var queue in server.Queues)
+            {
+                // Only target queues: a target's queue name is its tag triple.
+                if (!WheelTag.TryParse(queue, out var tag))
+                {
+                    continue;
+                }
+
+                if (!byTarget.TryGetValue(queue, out var target))
+                {
+                    target = new Target
+                    {
+                        Name = queue,
+                        InterpreterTag = tag.Interpreter,
+                        AbiTag = tag.Abi,
+                        PlatformTag = tag.Platform,
+                        Queued = monitoring.EnqueuedCount(queue),
+                        Running = running(queue),
+                    };
+                    byTarget[queue] = target;
+                }
+
+                var agent = new AgentInfo { Id = server.Name, Workers = server.WorkersCount };
+                if (server.Heartbeat is { } heartbeat)
+                {
+                    agent.LastHeartbeat = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(heartbeat, DateTimeKind.Utc));
+                }
+
+                target.Agents.Add(agent);
+            }
+        }
+
+        return [.. byTarget.Values];
+    }
+
+    public IReadOnlyList<string> Names() => [.. List(static _ => 0).Select(static t => t.Name)];
+}

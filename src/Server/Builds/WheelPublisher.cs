@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Targets;
+using PypiForge.Packaging;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>Checks a built wheel and moves it atomically into the package folder; never overwrites a served file.</summary>
+public sealed class WheelPublisher(
+    IOptions<CatalogOptions> options,
+    PackageCatalog catalog,
+    CatalogSynchronizer synchronizer)
+{
+    private readonly string root = options.Value.RootPath;
+    private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
+
+    public async Task<PublishedWheel> PublishAsync(BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    {
+        var fileName = Path.GetFileName(wheelPath);
+        var info = new FileInfo(wheelPath);
+        var sha256 = await HashAsync(wheelPath, cancellationToken);
+        PublishedWheel Result(WheelPublishOutcome outcome, string? detail) => new(fileName, info.Length, sha256, outcome, detail);
+
+        if (!WheelFilename.TryParse(fileName, out var wheel))
+        {
+            return Result(WheelPublishOutcome.Rejected, "not a valid wheel filename (PEP 427)");
+        }
+
+        var problem = CheckContents(wheelPath, wheel);
+        if (problem is not null)
+        {
+            return Result(WheelPublishOutcome.Rejected, problem);
+        }
+
+        if (!target.Accepts(wheel))
+        {
+            return Result(WheelPublishOutcome.Rejected, $"its tags ({string.Join(", ", wheel.Tags.Take(5))}) do not fit target {target.Name}");
+        }
+
+        var existing = Served(fileName);
+        if (existing is not null)
+        {
+            return Compare(existing, wheel, Result);
+        }
+
+        // Copy next to the destination under a hidden name (ignored by the catalog), then link it into place:
+        // File.Move without overwrite fails if another writer got there first, so nothing is ever replaced.
+        var destination = Path.Combine(root, fileName);
+        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.Copy(wheelPath, temporary);
+            try
+            {
+                File.Move(temporary, destination, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(destination))
+            {
+                await synchronizer.RefreshAsync(destination, cancellationToken);
+                var raced = Served(fileName);
+                return raced is null
+                    ? Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten")
+                    : Compare(raced, wheel, Result);
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        await synchronizer.RefreshAsync(destination, cancellationToken);
+        return Result(WheelPublishOutcome.Published, null);
+    }
+
+    private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, Func<WheelPublishOutcome, string?, PublishedWheel> result)
+    {
+        var built = result(WheelPublishOutcome.AlreadyServed, null);
+        if (existing.Sha256 == built.Sha256)
+        {
+            return result(WheelPublishOutcome.AlreadyServed, "the same file is already served");
+        }
+
+        // Any build of a pure wheel is as good as another: it is built once, not once per target.
+        return wheel.IsPure
+            ? result(WheelPublishOutcome.AlreadyServed, "a pure wheel of this name is already served")
+            : result(WheelPublishOutcome.Conflict, $"a different file of this name is already served ({existing.RelativePath}, sha256 {existing.Sha256[..12]}…); it was not overwritten");
+    }
+
+    private CatalogFile? Served(string fileName) =>
+        catalog.Current.FilesByPath.Values.FirstOrDefault(f => string.Equals(f.FileName, fileName, StringComparison.OrdinalIgnoreCase));
+
+    private string? CheckContents(string path, WheelFilename wheel)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
+            if (metadata.Name is null || ProjectName.Normalize(metadata.Name) != wheel.NormalizedProject)
+            {
+                return $"its METADATA names '{metadata.Name}', not '{wheel.Project}'";
+            }
+
+            return null;
+        }
+        catch (InvalidDistributionException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+}

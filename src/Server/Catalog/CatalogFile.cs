@@ -18,7 +18,9 @@ public sealed record CatalogFile(
     string? MetadataName,
     string? RequiresPython,
     DateTimeOffset UploadTime,
-    string? Yanked)
+    string? Yanked,
+    long MetadataOffset = 0,
+    int MetadataLength = 0)
 {
     public string FileName => Distribution.FileName;
 

@@ -4,18 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace PypiForge.Server.Catalog;
 
-/// <summary>Persists hashes, metadata files and yank state under the state directory, so a restart does not re-hash.</summary>
-public sealed class CatalogStateStore
+/// <summary>Persists hashes, metadata and yank state under the state directory, so a restart does not re-hash.</summary>
+public sealed class CatalogStateStore : IDisposable
 {
     private const string StateFileName = "catalog.json";
     private readonly string statePath;
-    private readonly string metadataRoot;
+    private readonly string packPath;
     private readonly Lock saveLock = new();
+    private readonly Lock packLock = new();
+    private FileStream? writer;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? reader;
 
     public CatalogStateStore(IOptions<CatalogOptions> options)
     {
         statePath = options.Value.StatePath;
-        metadataRoot = Path.Combine(statePath, "metadata");
+        packPath = Path.Combine(statePath, "metadata.pack");
     }
 
     public string StateDirectory => statePath;
@@ -23,7 +26,6 @@ public sealed class CatalogStateStore
     public void EnsureCreated()
     {
         Directory.CreateDirectory(statePath);
-        Directory.CreateDirectory(metadataRoot);
     }
 
     /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing".</summary>
@@ -72,19 +74,122 @@ public sealed class CatalogStateStore
         }
     }
 
-    /// <summary>Where the METADATA of a wheel with this sha256 is kept (content-addressed, so identical wheels share it).</summary>
-    public string MetadataPath(string wheelSha256) =>
-        Path.Combine(metadataRoot, wheelSha256[..2], wheelSha256 + ".metadata");
-
-    public bool HasMetadata(string wheelSha256) => File.Exists(MetadataPath(wheelSha256));
-
-    public void WriteMetadata(string wheelSha256, ReadOnlySpan<byte> bytes)
+    /// <summary>Appends a wheel's METADATA (PEP 658) to the pack file and says where it is. One append-only file
+    /// instead of one file per wheel: tens of thousands of small files cost seconds to create at first start.</summary>
+    public (long Offset, int Length) AppendMetadata(ReadOnlySpan<byte> bytes)
     {
-        var target = MetadataPath(wheelSha256);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = $"{target}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, target, overwrite: true);
+        lock (packLock)
+        {
+            var stream = PackWriter();
+            var offset = stream.Length;
+            stream.Position = offset;
+            stream.Write(bytes);
+            stream.Flush();
+            return (offset, bytes.Length);
+        }
+    }
+
+    /// <summary>True when the pack holds the whole range (a state file can outlive a deleted or truncated pack).</summary>
+    public bool HasMetadata(long? offset, int? length)
+    {
+        if (offset is null || length is null || offset < 0 || length < 0)
+        {
+            return false;
+        }
+
+        lock (packLock)
+        {
+            return offset + length <= PackWriter().Length;
+        }
+    }
+
+    /// <summary>Reads a METADATA back; null when the range is not in the pack.</summary>
+    public byte[]? ReadMetadata(long offset, int length)
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        lock (packLock)
+        {
+            handle = PackReader();
+        }
+
+        return ReadRange(handle, offset, length);
+    }
+
+    private static byte[]? ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int length)
+    {
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = RandomAccess.Read(handle, bytes.AsSpan(read), offset + read);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            read += n;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Rewrites the pack without the METADATA of files that are gone, when they are most of it.
+    /// Returns the entries whose offsets changed (the caller persists them), or null when nothing was done.</summary>
+    public List<PersistedFile>? CompactMetadata(IReadOnlyCollection<PersistedFile> files)
+    {
+        lock (packLock)
+        {
+            var live = files.Where(static f => f.MetadataOffset is not null && f.MetadataLength is not null).ToList();
+            var used = live.Sum(static f => (long)f.MetadataLength!.Value);
+            var size = PackWriter().Length;
+            if (size < 1024 * 1024 || used * 2 > size)
+            {
+                return null;
+            }
+
+            var temporary = packPath + ".compact";
+            var moved = new List<PersistedFile>(live.Count);
+            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                foreach (var file in live)
+                {
+                    var bytes = ReadRange(PackReader(), file.MetadataOffset!.Value, file.MetadataLength!.Value);
+                    if (bytes is null)
+                    {
+                        continue;
+                    }
+
+                    moved.Add(file with { MetadataOffset = output.Position });
+                    output.Write(bytes);
+                }
+            }
+
+            writer?.Dispose();
+            reader?.Dispose();
+            writer = null;
+            reader = null;
+            File.Move(temporary, packPath, overwrite: true);
+            return moved;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (packLock)
+        {
+            writer?.Dispose();
+            reader?.Dispose();
+        }
+    }
+
+    private FileStream PackWriter() =>
+        writer ??= new FileStream(packPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+    // Callers hold packLock.
+    private Microsoft.Win32.SafeHandles.SafeFileHandle PackReader()
+    {
+        PackWriter();
+        return reader ??= File.OpenHandle(packPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
 }
 

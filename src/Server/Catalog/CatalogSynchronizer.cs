@@ -55,6 +55,18 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
         await ReconcileAsync(initial: true, cancellationToken);
+        var compacted = store.CompactMetadata([.. known.Values]);
+        if (compacted is not null)
+        {
+            foreach (var file in compacted)
+            {
+                known[file.Path] = file;
+            }
+
+            catalog.Apply([.. compacted.Where(static f => f.Error is null).Select(ToCatalogFile)], []);
+            dirty = true;
+            SaveState();
+        }
         StartWatcher();
         await base.StartAsync(cancellationToken);
     }
@@ -304,7 +316,7 @@ public sealed class CatalogSynchronizer : BackgroundService
             var reusable = known.TryGetValue(relative, out var previous)
                 && previous.Matches(info.Length, info.LastWriteTimeUtc)
                 && (previous.Error is not null || previous.Sha256 is not null)
-                && (!initial || previous.Error is not null || previous.MetadataSha256 is null || store.HasMetadata(previous.Sha256!));
+                && (previous.Error is not null || previous.MetadataSha256 is null || store.HasMetadata(previous.MetadataOffset, previous.MetadataLength));
             if (!reusable)
             {
                 work.Add((info.FullName, relative, name));
@@ -416,7 +428,9 @@ public sealed class CatalogSynchronizer : BackgroundService
         file.MetadataName,
         file.RequiresPython,
         file.UploadTime,
-        file.Yanked);
+        file.Yanked,
+        file.MetadataOffset ?? 0,
+        file.MetadataLength ?? 0);
 
     private void SaveState()
     {

@@ -61,7 +61,9 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
             inspection.RequiresPython,
             previous?.UploadTime ?? new DateTimeOffset(before.LastWriteTimeUtc),
             previous?.Yanked,
-            inspection.Error);
+            inspection.Error,
+            inspection.MetadataOffset,
+            inspection.MetadataLength);
     }
 
     private Inspection ReadMetadata(Stream stream, DistributionFilename filename, string sha256)
@@ -81,8 +83,8 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
                     }
 
                     var metadataSha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                    store.WriteMetadata(sha256, bytes);
-                    return new Inspection(metadata.Name, Clean(metadata.RequiresPython), metadataSha, null);
+                    var (offset, length) = store.AppendMetadata(bytes);
+                    return new Inspection(metadata.Name, Clean(metadata.RequiresPython), metadataSha, null, offset, length);
                 }
 
                 case SdistFilename sdist:
@@ -138,7 +140,7 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
     private static string? Clean(string? requiresPython) =>
         string.IsNullOrWhiteSpace(requiresPython) ? null : requiresPython.Trim();
 
-    private sealed record Inspection(string? Name, string? RequiresPython, string? MetadataSha256, string? Error)
+    private sealed record Inspection(string? Name, string? RequiresPython, string? MetadataSha256, string? Error, long? MetadataOffset = null, int? MetadataLength = null)
     {
         public static Inspection Invalid(string reason) => new(null, null, null, reason);
     }

@@ -12,7 +12,9 @@ public sealed record PersistedFile(
     string? RequiresPython,
     DateTimeOffset UploadTime,
     string? Yanked,
-    string? Error)
+    string? Error,
+    long? MetadataOffset = null,
+    int? MetadataLength = null)
 {
     public bool Matches(long size, DateTimeOffset lastWriteUtc) =>
         Size == size && LastWriteTicks == lastWriteUtc.UtcTicks;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -9,9 +8,10 @@ internal static class KestrelEndpoints
 {
     public const int DefaultGrpcPort = 50051;
 
-    public static void Configure(KestrelServerOptions kestrel, string urls, int grpcPort, ServerEndpoints endpoints)
+    /// <summary>Parses <c>Urls</c> into (host, port) pairs; every problem found is described in <paramref name="problems"/>.</summary>
+    public static List<(string Host, int Port)> Plan(string urls, List<string> problems)
     {
-        var hosts = new List<string>();
+        var plan = new List<(string Host, int Port)>();
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             BindingAddress address;
@@ -21,18 +21,41 @@ internal static class KestrelEndpoints
             }
             catch (FormatException ex)
             {
-                throw new InvalidOperationException($"Invalid configuration value for Urls (--urls): '{url}' ({ex.Message}). Example: http://0.0.0.0:8080", ex);
+                problems.Add($"Urls (--urls): '{url}' is not a URL ({ex.Message}). Example: http://0.0.0.0:8080");
+                continue;
             }
 
             if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"Invalid configuration value for Urls (--urls): '{url}'. Only http:// is served; put a TLS proxy (nginx, Caddy) in front for https.");
+                problems.Add($"Urls (--urls): '{url}' is not http://. Only http:// is served; put a TLS proxy (nginx, Caddy) in front for https.");
             }
-
-            Listen(kestrel, address.Host, address.Port, HttpProtocols.Http1, endpoints.Http);
-            if (!hosts.Contains(address.Host, StringComparer.OrdinalIgnoreCase))
+            else if (!IsSupportedHost(address.Host))
             {
-                hosts.Add(address.Host);
+                problems.Add($"Urls (--urls): host '{address.Host}' in '{url}' is not an IP address, localhost or *. Example: http://0.0.0.0:8080");
+            }
+            else
+            {
+                plan.Add((address.Host, address.Port));
+            }
+        }
+
+        if (plan.Count == 0 && problems.Count == 0)
+        {
+            problems.Add("Urls (--urls) names no address. Example: http://localhost:8080");
+        }
+
+        return plan;
+    }
+
+    public static void Configure(KestrelServerOptions kestrel, List<(string Host, int Port)> plan, int grpcPort, ServerEndpoints endpoints)
+    {
+        var hosts = new List<string>();
+        foreach (var (host, port) in plan)
+        {
+            Listen(kestrel, host, port, HttpProtocols.Http1, endpoints.Http);
+            if (!hosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            {
+                hosts.Add(host);
             }
         }
 
@@ -42,6 +65,11 @@ internal static class KestrelEndpoints
         }
     }
 
+    private static bool IsSupportedHost(string host) =>
+        host is "*" or "+" or "0.0.0.0" or "[::]"
+        || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || IPAddress.TryParse(host.Trim('[', ']'), out _);
+
     private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, List<ListenOptions> into)
     {
         void Configure(ListenOptions options)
@@ -50,7 +78,7 @@ internal static class KestrelEndpoints
             into.Add(options);
         }
 
-        if (host is "*" or "+" || host == "0.0.0.0" || host == "[::]")
+        if (host is "*" or "+" or "0.0.0.0" or "[::]")
         {
             kestrel.ListenAnyIP(port, Configure);
         }
@@ -58,14 +86,9 @@ internal static class KestrelEndpoints
         {
             kestrel.ListenLocalhost(port, Configure);
         }
-        else if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
-        {
-            kestrel.Listen(ip, port, Configure);
-        }
         else
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Invalid configuration value for Urls (--urls): host '{host}' is not an IP address, localhost or *. Example: http://0.0.0.0:{port}"));
+            kestrel.Listen(IPAddress.Parse(host.Trim('[', ']')), port, Configure);
         }
     }
 }

@@ -32,21 +32,30 @@ public static class PypiForgeServer
         urls = string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls;
         var grpcPortText = builder.Configuration["Grpc:Port"];
         var grpcPort = KestrelEndpoints.DefaultGrpcPort;
-        var grpcPortValid = grpcPortText is null
-            || (int.TryParse(grpcPortText, System.Globalization.CultureInfo.InvariantCulture, out grpcPort) && grpcPort is >= 0 and <= 65535);
+        var problems = new List<string>();
+        if (grpcPortText is not null
+            && (!int.TryParse(grpcPortText, System.Globalization.CultureInfo.InvariantCulture, out grpcPort) || grpcPort is < 0 or > 65535))
+        {
+            problems.Add($"Grpc:Port (--grpc-port) is '{grpcPortText}'; use a port number from 0 to 65535 (default {KestrelEndpoints.DefaultGrpcPort}).");
+        }
+
+        var plan = KestrelEndpoints.Plan(urls, problems);
         var endpoints = new ServerEndpoints();
         builder.Services.AddSingleton(endpoints);
+
+        // Endpoint problems are reported like every other configuration mistake: by the start-up validation.
+        builder.Services.AddSingleton<IValidateOptions<ServerEndpoints>>(new EndpointValidator(problems));
+        builder.Services.AddOptions<ServerEndpoints>().ValidateOnStart();
 
         // Endpoints are bound explicitly (index and gRPC on their own ports); clear Urls so Kestrel does not warn about overriding it.
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (!grpcPortValid)
+            if (problems.Count == 0)
             {
-                throw new InvalidOperationException($"Invalid configuration value for Grpc:Port (--grpc-port): '{grpcPortText}'. Use a port number from 0 to 65535 (default {KestrelEndpoints.DefaultGrpcPort}).");
+                KestrelEndpoints.Configure(kestrel, plan, grpcPort, endpoints);
             }
 
-            KestrelEndpoints.Configure(kestrel, urls, grpcPort, endpoints);
             // The index serves small pages and large files; requests themselves are small until uploads arrive.
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -93,8 +102,9 @@ public static class PypiForgeServer
 
             return 2;
         }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase))
         {
+            // The configuration binder's own message names the key ("Failed to convert configuration value at 'X'").
             await Console.Error.WriteLineAsync("PypiForge cannot start: " + ex.Message);
             return 2;
         }

@@ -45,7 +45,15 @@ public static class PackageFileEndpoints
             && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
             && wheel.MetadataSha256 is not null)
         {
-            return Serve(context, store.MetadataPath(wheel.Sha256), "text/plain; charset=utf-8", wheel.LastWriteUtc, wheel.MetadataSha256);
+            var bytes = store.ReadMetadata(wheel.MetadataOffset, wheel.MetadataLength);
+            if (bytes is null)
+            {
+                return NotFound("The metadata of this file is missing from the state folder; it is read again at the next start.");
+            }
+
+            context.Response.Headers.CacheControl = ImmutableCaching;
+            return TypedResults.Bytes(bytes, "text/plain; charset=utf-8", lastModified: wheel.LastWriteUtc,
+                entityTag: new EntityTagHeaderValue($"\"{wheel.MetadataSha256}\""), enableRangeProcessing: true);
         }
 
         return NotFound($"No file '{path}' is served here. Files are listed on the project pages under /simple/.");

@@ -182,6 +182,34 @@ public sealed class CatalogSpecs
     }
 
     [Fact]
+    public async Task The_metadata_pack_is_compacted_at_start_when_most_of_it_belongs_to_removed_files()
+    {
+        var root = TempDirectory.Create("compact");
+        var description = new string('x', 64 * 1024) + "\n";
+        for (var i = 0; i < 20; i++)
+        {
+            TestDists.Wheel(root, $"big{i}", "1.0", metadata: TestDists.Metadata($"big{i}", "1.0") + description);
+        }
+
+        var pack = Path.Combine(root, ".pypiforge", "metadata.pack");
+        await using (await ServerHost.StartAsync(root))
+        {
+        }
+
+        var before = new FileInfo(pack).Length;
+        for (var i = 0; i < 15; i++)
+        {
+            File.Delete(Path.Combine(root, $"big{i}-1.0-py3-none-any.whl"));
+        }
+
+        await using var server = await ServerHost.StartAsync(root);
+        Assert.True(new FileInfo(pack).Length < before / 2, $"pack is {new FileInfo(pack).Length} bytes, was {before}");
+        var expected = TestDists.Metadata("big17", "1.0") + description;
+        Assert.Equal(expected, await server.Client.GetStringAsync("packages/big17-1.0-py3-none-any.whl.metadata"));
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("packages/big3-1.0-py3-none-any.whl.metadata")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_file_changed_while_stopped_is_hashed_again()
     {
         var root = TempDirectory.Create("changed");

@@ -19,9 +19,18 @@ public sealed class AgentHostedService(
     IServiceScopeFactory scopes,
     ILogger<AgentHostedService> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
     private BackgroundJobServer? server;
+    private Task? starting;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Discovery runs interpreters (a few hundred ms each): it happens in the background so the index is up at once.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        starting = Task.Run(() => DiscoverAndServeAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task DiscoverAndServeAsync(CancellationToken cancellationToken)
     {
         foreach (var interpreter in options.Value.Interpreters)
         {
@@ -65,11 +74,27 @@ public sealed class AgentHostedService(
             storage);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await stopping.CancelAsync();
+        if (starting is not null)
+        {
+            try
+            {
+                await starting.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while discovering: nothing was started.
+            }
+        }
+
         server?.SendStop();
-        return Task.CompletedTask;
     }
 
-    public void Dispose() => server?.Dispose();
+    public void Dispose()
+    {
+        server?.Dispose();
+        stopping.Dispose();
+    }
 }

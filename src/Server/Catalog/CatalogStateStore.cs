@@ -89,17 +89,15 @@ public sealed class CatalogStateStore : IDisposable
         }
     }
 
-    /// <summary>True when the pack holds the whole range (a state file can outlive a deleted or truncated pack).</summary>
-    public bool HasMetadata(long? offset, int? length)
+    /// <summary>The pack's current length; a remembered range beyond it must be read again.</summary>
+    public long MetadataPackLength
     {
-        if (offset is null || length is null || offset < 0 || length < 0)
+        get
         {
-            return false;
-        }
-
-        lock (packLock)
-        {
-            return offset + length <= PackWriter().Length;
+            lock (packLock)
+            {
+                return PackWriter().Length;
+            }
         }
     }
 

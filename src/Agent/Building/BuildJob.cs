@@ -17,8 +17,19 @@ public sealed class BuildJob(
 {
     public async Task<string> RunAsync(string buildId, string requirements, string target, CancellationToken cancellationToken)
     {
-        var buildTarget = targets.Find(target)
-            ?? throw new InvalidOperationException($"This agent does not serve target '{target}'; it serves: {string.Join(", ", targets.All.Select(static t => t.Name))}.");
+        var buildTarget = targets.Find(target);
+        if (buildTarget is null)
+        {
+            // Queues route jobs to agents of their target, so this means a misconfigured agent: end the target, don't strand it.
+            var error = $"The agent that took this job does not serve target '{target}'; it serves: {string.Join(", ", targets.All.Select(static t => t.Name))}.";
+            if (await host.BeginAsync(buildId, target, cancellationToken) is not null)
+            {
+                await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, [], [], TimeSpan.Zero), CancellationToken.None);
+            }
+
+            throw new InvalidOperationException(error);
+        }
+
         var spec = await host.BeginAsync(buildId, target, cancellationToken);
         if (spec is null)
         {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Server.Queue;
 
@@ -29,7 +28,6 @@ public static class BuildsServiceCollectionExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapBuildQueueDashboard();
-        _ = app.Services.GetRequiredService<IOptions<QueueOptions>>();
         return app;
     }
 }

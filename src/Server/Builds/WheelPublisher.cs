@@ -42,7 +42,7 @@ public sealed class WheelPublisher(
         var existing = Served(fileName);
         if (existing is not null)
         {
-            return Compare(existing, wheel, Result);
+            return Compare(existing, wheel, sha256, Result);
         }
 
         // Copy next to the destination under a hidden name (ignored by the catalog), then link it into place:
@@ -62,7 +62,7 @@ public sealed class WheelPublisher(
                 var raced = Served(fileName);
                 return raced is null
                     ? Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten")
-                    : Compare(raced, wheel, Result);
+                    : Compare(raced, wheel, sha256, Result);
             }
         }
         finally
@@ -74,10 +74,9 @@ public sealed class WheelPublisher(
         return Result(WheelPublishOutcome.Published, null);
     }
 
-    private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, Func<WheelPublishOutcome, string?, PublishedWheel> result)
+    private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, string sha256, Func<WheelPublishOutcome, string?, PublishedWheel> result)
     {
-        var built = result(WheelPublishOutcome.AlreadyServed, null);
-        if (existing.Sha256 == built.Sha256)
+        if (existing.Sha256 == sha256)
         {
             return result(WheelPublishOutcome.AlreadyServed, "the same file is already served");
         }

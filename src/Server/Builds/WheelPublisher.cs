@@ -39,7 +39,7 @@ public sealed class WheelPublisher(
             return Result(WheelPublishOutcome.Rejected, $"its tags ({string.Join(", ", wheel.Tags.Take(5))}) do not fit target {target.Name}");
         }
 
-        var existing = Served(fileName);
+        var existing = Served(wheel);
         if (existing is not null)
         {
             return Compare(existing, wheel, sha256, Result);
@@ -59,7 +59,7 @@ public sealed class WheelPublisher(
             catch (IOException) when (File.Exists(destination))
             {
                 await synchronizer.RefreshAsync(destination, cancellationToken);
-                var raced = Served(fileName);
+                var raced = Served(wheel);
                 return raced is null
                     ? Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten")
                     : Compare(raced, wheel, sha256, Result);
@@ -87,8 +87,11 @@ public sealed class WheelPublisher(
             : result(WheelPublishOutcome.Conflict, $"a different file of this name is already served ({existing.RelativePath}, sha256 {existing.Sha256[..12]}…); it was not overwritten");
     }
 
-    private CatalogFile? Served(string fileName) =>
-        catalog.Current.FilesByPath.Values.FirstOrDefault(f => string.Equals(f.FileName, fileName, StringComparison.OrdinalIgnoreCase));
+    // A file of this name anywhere in the folder (subfolders too) belongs to the same project: look there, not at every file.
+    private CatalogFile? Served(WheelFilename wheel) =>
+        catalog.TryGetProject(wheel.NormalizedProject, out var project)
+            ? project.Files.FirstOrDefault(f => string.Equals(f.FileName, wheel.FileName, StringComparison.OrdinalIgnoreCase))
+            : null;
 
     private string? CheckContents(string path, WheelFilename wheel)
     {

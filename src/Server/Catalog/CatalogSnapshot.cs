@@ -67,25 +67,20 @@ public sealed class CatalogSnapshot
         }
 
         var newFiles = files.ToImmutable();
-        var byProject = new Dictionary<string, ImmutableArray<CatalogFile>.Builder>(StringComparer.Ordinal);
+
+        // Each touched project is rebuilt from its own previous files plus the changes: O(project), not O(catalog).
+        var changedPaths = new HashSet<string>(removedPaths, StringComparer.Ordinal);
+        changedPaths.UnionWith(upserts.Select(static f => f.RelativePath));
+        var projects = Projects.ToBuilder();
         foreach (var key in touched)
         {
-            byProject[key] = ImmutableArray.CreateBuilder<CatalogFile>();
-        }
-
-        // Touched projects are re-collected from the new file set. A full pass is O(files) but only runs
-        // for changes, never for requests; per-project path lists would make it O(project) if needed.
-        foreach (var file in newFiles.Values)
-        {
-            if (byProject.TryGetValue(file.ProjectKey, out var list))
+            var list = ImmutableArray.CreateBuilder<CatalogFile>();
+            if (Projects.TryGetValue(key, out var previous))
             {
-                list.Add(file);
+                list.AddRange(previous.Files.Where(f => !changedPaths.Contains(f.RelativePath)));
             }
-        }
 
-        var projects = Projects.ToBuilder();
-        foreach (var (key, list) in byProject)
-        {
+            list.AddRange(upserts.Where(f => f.ProjectKey == key && newFiles.TryGetValue(f.RelativePath, out var current) && ReferenceEquals(current, f)));
             if (list.Count == 0)
             {
                 projects.Remove(key);
@@ -118,14 +113,5 @@ public sealed class CatalogSnapshot
     }
 
     internal T GetOrAddRootPages<T>(Func<CatalogSnapshot, T> factory)
-        where T : class
-    {
-        if (Volatile.Read(ref rootPages) is T existing)
-        {
-            return existing;
-        }
-
-        var created = factory(this);
-        return Interlocked.CompareExchange(ref rootPages, created, null) as T ?? created;
-    }
+        where T : class => CacheSlot.GetOrAdd(ref rootPages, this, factory);
 }

@@ -60,18 +60,6 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
         await ReconcileAsync(initial: true, cancellationToken, candidates);
-        var compacted = store.CompactMetadata([.. known.Values]);
-        if (compacted is not null)
-        {
-            foreach (var file in compacted)
-            {
-                known[file.Path] = file;
-            }
-
-            catalog.Apply([.. compacted.Where(static f => f.Error is null).Select(ToCatalogFile)], []);
-            dirty = true;
-            SaveState();
-        }
         StartWatcher();
         await base.StartAsync(cancellationToken);
     }
@@ -276,7 +264,8 @@ public sealed class CatalogSynchronizer : BackgroundService
             }
 
             var prefix = relative + "/";
-            if (Directory.Exists(full) || (!File.Exists(full) && known.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))))
+            if (Directory.Exists(full)
+                || (!known.ContainsKey(relative) && !File.Exists(full) && known.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))))
             {
                 // A folder appeared, moved or vanished: one walk settles every file under it.
                 await ReconcileAsync(initial: false, cancellationToken);
@@ -409,16 +398,26 @@ public sealed class CatalogSynchronizer : BackgroundService
             else
             {
                 catalog.Rejected.TryRemove(file.Path, out _);
-                upserts.Add(ToCatalogFile(file));
+                if (!initial)
+                {
+                    upserts.Add(ToCatalogFile(file));
+                }
             }
         }
 
-        dirty |= upserts.Count > 0 || removals.Count > 0 || !inspected.IsEmpty;
+        dirty |= removals.Count > 0 || !inspected.IsEmpty;
         if (initial)
         {
             foreach (var file in known.Values.Where(static f => f.Error is not null))
             {
                 catalog.Rejected[file.Path] = file.Error!;
+            }
+
+            // Compacted before the first snapshot, so the snapshot is built once with the final metadata offsets.
+            foreach (var file in store.CompactMetadata([.. known.Values]) ?? [])
+            {
+                known[file.Path] = file;
+                dirty = true;
             }
 
             catalog.Load(CatalogSnapshot.Create(known.Values.Where(static f => f.Error is null).Select(ToCatalogFile)));

@@ -17,11 +17,6 @@ public sealed class PackageCatalog
 
     public bool IsReady => ready.Task.IsCompleted;
 
-    /// <summary>Raised after a new snapshot is published (outside the write lock).</summary>
-    public event Action<CatalogSnapshot>? Changed;
-
-    public Task WhenReady => ready.Task;
-
     public void Load(CatalogSnapshot snapshot)
     {
         lock (writeLock)
@@ -30,7 +25,6 @@ public sealed class PackageCatalog
         }
 
         ready.TrySetResult();
-        Changed?.Invoke(snapshot);
     }
 
     public CatalogSnapshot Apply(IReadOnlyCollection<CatalogFile> upserts, IReadOnlyCollection<string> removedPaths)
@@ -48,7 +42,6 @@ public sealed class PackageCatalog
             Volatile.Write(ref current, next);
         }
 
-        Changed?.Invoke(next);
         return next;
     }
 

@@ -31,16 +31,7 @@ public sealed class ProjectEntry
 
     /// <summary>Per-entry cache slot for the index renderer; set once.</summary>
     internal T GetOrAddPages<T>(Func<ProjectEntry, T> factory)
-        where T : class
-    {
-        if (Volatile.Read(ref pages) is T existing)
-        {
-            return existing;
-        }
-
-        var created = factory(this);
-        return Interlocked.CompareExchange(ref pages, created, null) as T ?? created;
-    }
+        where T : class => CacheSlot.GetOrAdd(ref pages, this, factory);
 
     private static string ChooseDisplayName(string key, ImmutableArray<CatalogFile> files)
     {

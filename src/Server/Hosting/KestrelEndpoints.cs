@@ -65,8 +65,10 @@ internal static class KestrelEndpoints
         }
     }
 
+    private static bool IsAnyHost(string host) => host is "*" or "+" or "0.0.0.0" or "[::]";
+
     private static bool IsSupportedHost(string host) =>
-        host is "*" or "+" or "0.0.0.0" or "[::]"
+        IsAnyHost(host)
         || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || IPAddress.TryParse(host.Trim('[', ']'), out _);
 
@@ -78,7 +80,7 @@ internal static class KestrelEndpoints
             into.Add(options);
         }
 
-        if (host is "*" or "+" or "0.0.0.0" or "[::]")
+        if (IsAnyHost(host))
         {
             kestrel.ListenAnyIP(port, Configure);
         }

@@ -14,6 +14,8 @@ public static class ContentNegotiation
 
     public static readonly string[] Offered = [JsonV1, HtmlV1, TextHtml];
 
+    private static readonly IndexFormat[] Formats = [IndexFormat.JsonV1, IndexFormat.HtmlV1, IndexFormat.Html];
+
     public static string ContentType(IndexFormat format) => format switch
     {
         IndexFormat.JsonV1 => JsonV1,
@@ -36,7 +38,7 @@ public static class ContentNegotiation
 
         IndexFormat? best = null;
         var bestScore = (Quality: 0.0, Exact: false, Preference: 0);
-        foreach (var format in (IndexFormat[])[IndexFormat.JsonV1, IndexFormat.HtmlV1, IndexFormat.Html])
+        foreach (var format in Formats)
         {
             var (quality, exact) = QualityOf(format, ranges);
             if (quality <= 0)

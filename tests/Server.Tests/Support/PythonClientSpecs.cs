@@ -82,7 +82,7 @@ public sealed class PythonClientSpecs : IDisposable
         var error = await Assert.ThrowsAsync<TimeoutException>(() => PythonClient.RunAsync(
             PythonInterpreter.System.Path,
             ["-c", "import sys, time; print('started'); sys.stdout.flush(); time.sleep(60)"],
-            timeout: TimeSpan.FromSeconds(2)));
+            timeout: TimeSpan.FromSeconds(5)));
 
         Assert.Contains("started", error.Message, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the process was not killed at its timeout");

@@ -8,6 +8,7 @@ namespace PypiForge.Server.Catalog;
 /// <param name="MetadataSha256">Digest of the wheel's METADATA bytes (PEP 658), or null when none is served.</param>
 /// <param name="MetadataName">The Name field of the distribution's own metadata, when it has one.</param>
 /// <param name="Yanked">Null when not yanked; otherwise the reason (empty for none), PEP 592.</param>
+/// <param name="UploadedBy">Who uploaded the file through the upload API; null for files put in the folder otherwise.</param>
 public sealed record CatalogFile(
     string RelativePath,
     DistributionFilename Distribution,
@@ -20,7 +21,8 @@ public sealed record CatalogFile(
     DateTimeOffset UploadTime,
     string? Yanked,
     long MetadataOffset = 0,
-    int MetadataLength = 0)
+    int MetadataLength = 0,
+    string? UploadedBy = null)
 {
     public string FileName => Distribution.FileName;
 

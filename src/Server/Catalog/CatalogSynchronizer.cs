@@ -93,7 +93,14 @@ public sealed class CatalogSynchronizer : BackgroundService
     }
 
     /// <summary>Sets or clears the PEP 592 yank state of a served file (null clears). False when no such file is served.</summary>
-    public async Task<bool> SetYankedAsync(string relativePath, string? reason, CancellationToken cancellationToken)
+    public Task<bool> SetYankedAsync(string relativePath, string? reason, CancellationToken cancellationToken) =>
+        UpdateAsync(relativePath, file => file with { Yanked = reason }, cancellationToken);
+
+    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked).</summary>
+    public Task<bool> RecordUploadAsync(string relativePath, string uploader, DateTimeOffset time, CancellationToken cancellationToken) =>
+        UpdateAsync(relativePath, file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
+
+    private async Task<bool> UpdateAsync(string relativePath, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -103,7 +110,7 @@ public sealed class CatalogSynchronizer : BackgroundService
                 return false;
             }
 
-            var updated = file with { Yanked = reason };
+            var updated = change(file);
             known[relativePath] = updated;
             catalog.Apply([ToCatalogFile(updated)], []);
             dirty = true;
@@ -456,7 +463,8 @@ public sealed class CatalogSynchronizer : BackgroundService
         file.UploadTime,
         file.Yanked,
         file.MetadataOffset ?? 0,
-        file.MetadataLength ?? 0);
+        file.MetadataLength ?? 0,
+        file.UploadedBy);
 
     private void SaveState()
     {

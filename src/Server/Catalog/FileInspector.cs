@@ -63,7 +63,8 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
             previous?.Yanked,
             inspection.Error,
             inspection.MetadataOffset,
-            inspection.MetadataLength);
+            inspection.MetadataLength,
+            previous?.UploadedBy);
     }
 
     private Inspection ReadMetadata(Stream stream, DistributionFilename filename, string sha256)

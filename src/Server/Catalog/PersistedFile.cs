@@ -14,7 +14,8 @@ public sealed record PersistedFile(
     string? Yanked,
     string? Error,
     long? MetadataOffset = null,
-    int? MetadataLength = null)
+    int? MetadataLength = null,
+    string? UploadedBy = null)
 {
     public bool Matches(long size, DateTimeOffset lastWriteUtc) =>
         Size == size && LastWriteTicks == lastWriteUtc.UtcTicks;

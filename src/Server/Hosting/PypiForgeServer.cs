@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PypiForge.Server.Auth;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Packages;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
+using PypiForge.Server.Uploads;
 
 namespace PypiForge.Server.Hosting;
 
@@ -21,6 +23,7 @@ public static class PypiForgeServer
         ["--root"] = "Catalog:Root",
         ["--state-dir"] = "Catalog:StateDirectory",
         ["--grpc-port"] = "Grpc:Port",
+        ["--htpasswd"] = "Auth:HtpasswdFile",
     };
 
     public static WebApplicationBuilder AddPypiForgeServer(this WebApplicationBuilder builder, string[] args)
@@ -62,8 +65,10 @@ public static class PypiForgeServer
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddPypiForgeAuth(builder.Configuration);
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
+        builder.Services.AddUploads(builder.Configuration);
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -74,9 +79,15 @@ public static class PypiForgeServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHome();
-        app.MapSimpleIndex();
-        app.MapPackageFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Everything a reader sees needs "read" (anonymous by default, Auth:AnonymousRead); writes check their own.
+        var reads = app.MapGroup(string.Empty).RequireAuthorization(Policies.Read);
+        reads.MapHome();
+        reads.MapSimpleIndex();
+        reads.MapPackageFiles();
+        app.MapUploads();
         app.MapBuilds();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;

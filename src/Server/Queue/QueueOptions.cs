@@ -5,11 +5,6 @@ public sealed class QueueOptions
 {
     public const string Section = "Queue";
 
-    /// <summary>Dashboard user for requests that do not come from loopback (with <see cref="DashboardPassword"/>). Empty: loopback only.</summary>
-    public string? DashboardUser { get; set; }
-
-    public string? DashboardPassword { get; set; }
-
     /// <summary>Run an agent inside the server, building with Agent:Interpreters. Switch off when only remote agents build.</summary>
     public bool EmbeddedAgent { get; set; } = true;
 }

@@ -28,14 +28,16 @@ public static class QueueServiceCollectionExtensions
 
     public static WebApplication MapBuildQueueDashboard(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<QueueOptions>>().Value;
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        // The dashboard can delete and requeue jobs: admin only (loopback counts as admin only while Auth:TrustLoopback
+        // allows it, by default until users or tokens exist). Hangfire's own filters are replaced by the endpoint policy.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new DashboardAuthorization(options)],
+            Authorization = [],
+            AsyncAuthorization = [],
             DashboardTitle = "PypiForge builds",
             DisplayStorageConnectionString = false,
             AppPath = "/",
-        });
+        }).RequireAuthorization(PypiForge.Server.Auth.Policies.Admin);
         return app;
     }
 }

@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace PypiForge.Server.Auth;
+
+/// <summary>The rules that do not depend on credentials: anonymous reads and loopback trust.</summary>
+public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers users, TokenStore tokens)
+{
+    private readonly AuthOptions options = options.Value;
+
+    public bool AnonymousRead => options.AnonymousRead;
+
+    /// <summary>Loopback requests without credentials may do anything: always, never, or (auto) while no htpasswd file
+    /// is configured and no token exists — a fresh install works out of the box, a configured one asks everyone.</summary>
+    public bool TrustsLoopback(IPAddress? remote) =>
+        remote is not null && IPAddress.IsLoopback(remote) && options.TrustLoopback switch
+        {
+            LoopbackTrust.Always => true,
+            LoopbackTrust.Never => false,
+            _ => !users.Configured && !tokens.Any,
+        };
+
+    public Permissions PermissionsOf(string user)
+    {
+        var text = options.Users.TryGetValue(user, out var specific) ? specific : options.UserPermissions;
+        return PermissionNames.TryParse(text, out var permissions, out _) ? permissions : Permissions.None;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Auth;
+
+/// <summary>An API token as stored: never the token itself, only its SHA-256 (tokens are 256 random bits, so a plain
+/// hash is as strong as a slow one).</summary>
+public sealed record StoredToken(string Id, string User, string Permissions, string? Description, DateTimeOffset Created, string Sha256);
+
+/// <summary>API tokens in <c>&lt;state&gt;/tokens.json</c>. Written by the admin API and the <c>token</c> CLI command;
+/// re-read when the file changes, so a token created by the CLI works on a running server.</summary>
+public sealed class TokenStore
+{
+    public const string Prefix = "pypf_";
+    private const string FileName = "tokens.json";
+    private readonly string path;
+    private readonly Lock gate = new();
+    private readonly ILogger<TokenStore> logger;
+    private List<StoredToken> tokens = [];
+    private Dictionary<string, StoredToken> byHash = new(StringComparer.Ordinal);
+    private (long Length, DateTime Written) seen = (-1, default);
+
+    public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger)
+        : this(options.Value.StatePath, logger)
+    {
+    }
+
+    public TokenStore(string stateDirectory, ILogger<TokenStore> logger)
+    {
+        path = Path.Combine(stateDirectory, FileName);
+        this.logger = logger;
+    }
+
+    public bool Any => Current().Count > 0;
+
+    public IReadOnlyList<StoredToken> List() => Current();
+
+    /// <summary>The token's record, or null when no such token exists (revoked or never issued).</summary>
+    public StoredToken? Find(string token)
+    {
+        Current();
+        lock (gate)
+        {
+            return byHash.GetValueOrDefault(Hash(token));
+        }
+    }
+
+    /// <summary>Creates a token; the returned secret is shown once and never stored.</summary>
+    public (StoredToken Token, string Secret) Create(string user, Permissions permissions, string? description)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = new StoredToken(
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+            user,
+            PermissionNames.Format(permissions),
+            description,
+            DateTimeOffset.UtcNow,
+            Hash(secret));
+        Update(list => [.. list, token]);
+        return (token, secret);
+    }
+
+    /// <summary>Revokes a token by id; false when there is no such token.</summary>
+    public bool Revoke(string id)
+    {
+        var found = false;
+        Update(list =>
+        {
+            found = list.Any(t => t.Id == id);
+            return [.. list.Where(t => t.Id != id)];
+        });
+        return found;
+    }
+
+    private void Update(Func<List<StoredToken>, List<StoredToken>> change)
+    {
+        Current();
+        lock (gate)
+        {
+            var updated = change(tokens);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + $".{Guid.NewGuid():N}.tmp";
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(updated, TokenJsonContext.Default.ListStoredToken));
+            File.Move(temporary, path, overwrite: true);
+            Use(updated);
+            var info = new FileInfo(path);
+            seen = (info.Length, info.LastWriteTimeUtc);
+        }
+    }
+
+    private List<StoredToken> Current()
+    {
+        var info = new FileInfo(path);
+        var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, default(DateTime));
+        lock (gate)
+        {
+            if (stamp == seen)
+            {
+                return tokens;
+            }
+
+            seen = stamp;
+            if (!info.Exists)
+            {
+                Use([]);
+                return tokens;
+            }
+
+            try
+            {
+                Use(JsonSerializer.Deserialize(File.ReadAllBytes(path), TokenJsonContext.Default.ListStoredToken) ?? []);
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+            {
+                // Keep the tokens known so far rather than locking everyone out (or in) on a half-written file.
+                AuthLog.TokensUnreadable(logger, path, ex.Message);
+            }
+
+            return tokens;
+        }
+    }
+
+    private void Use(List<StoredToken> list)
+    {
+        tokens = list;
+        byHash = list.ToDictionary(t => t.Sha256, StringComparer.Ordinal);
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(List<StoredToken>))]
+internal sealed partial class TokenJsonContext : JsonSerializerContext;

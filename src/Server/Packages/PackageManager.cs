@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using PypiForge.Packaging;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Packages;
+
+/// <summary>Changes to what is served, for the PackageService and pypiserver's <c>remove_pkg</c>: delete files or
+/// releases, yank and un-yank. Each change is in the index when the call returns.</summary>
+public sealed class PackageManager(IOptions<CatalogOptions> options, PackageCatalog catalog, CatalogSynchronizer synchronizer)
+{
+    private readonly string root = options.Value.RootPath;
+
+    /// <summary>The served file of this name, or null.</summary>
+    public CatalogFile? Find(string fileName) =>
+        DistributionFilename.TryParse(fileName, out var distribution) && catalog.TryGetProject(distribution.NormalizedProject, out var project)
+            ? project.Files.FirstOrDefault(f => string.Equals(f.FileName, fileName, StringComparison.Ordinal))
+            : null;
+
+    /// <summary>The files of a release (version compared as PEP 440 says: 1.0 and 1.0.0 are one release).</summary>
+    public IReadOnlyList<CatalogFile> Release(string project, string version)
+    {
+        if (!catalog.TryGetProject(ProjectName.Normalize(project), out var entry))
+        {
+            return [];
+        }
+
+        var wanted = PackageVersion.TryParse(version, out var parsed) ? parsed : null;
+        return [.. entry.Files.Where(f => wanted is not null && PackageVersion.TryParse(f.Version, out var v)
+            ? v == wanted
+            : string.Equals(f.Version, version, StringComparison.OrdinalIgnoreCase))];
+    }
+
+    /// <summary>Deletes the given files from the folder and the index.</summary>
+    public async Task DeleteAsync(IEnumerable<CatalogFile> files, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            var fullPath = Path.Combine(root, file.RelativePath);
+            File.Delete(fullPath);
+            await synchronizer.RefreshAsync(fullPath, cancellationToken);
+        }
+    }
+
+    /// <summary>Sets (reason non-null, may be empty) or clears (null) the yank state of the files.</summary>
+    public async Task SetYankedAsync(IEnumerable<CatalogFile> files, string? reason, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            await synchronizer.SetYankedAsync(file.RelativePath, reason, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace PypiForge.Server.Uploads;
+
+internal static partial class UploadLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Upload of {File} by '{User}': {Outcome} ({Bytes} bytes)")]
+    public static partial void Accepted(ILogger logger, string file, string user, string outcome, long bytes);
+
+    [LoggerMessage(2, LogLevel.Information, "Upload refused ({Status} {Reason}) for '{User}': {Detail}")]
+    public static partial void Refused(ILogger logger, int status, string reason, string user, string detail);
+
+    [LoggerMessage(3, LogLevel.Information, "remove_pkg by '{User}': deleted {Count} files of {Project} {Version}")]
+    public static partial void Removed(ILogger logger, string user, int count, string project, string version);
+
+    [LoggerMessage(4, LogLevel.Warning, "The uploaded sdist {File} could not be queued for building: {Problem}")]
+    public static partial void BuildNotQueued(ILogger logger, string file, string problem);
+
+    [LoggerMessage(5, LogLevel.Information, "Upload of {File} by '{User}' ended early: the client went away; nothing was kept")]
+    public static partial void Aborted(ILogger logger, string file, string user);
+}

@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PypiForge.Packaging;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Uploads;
+
+/// <summary>What an accepted upload did.</summary>
+public enum UploadOutcome
+{
+    Stored,
+    Replaced,
+    AlreadyServed,
+}
+
+/// <summary>Checks an uploaded file and moves it atomically into the root. The same file name is handled by one upload
+/// at a time, so of concurrent uploads with different bytes exactly one wins.</summary>
+public sealed class UploadService(
+    IOptions<CatalogOptions> catalogOptions,
+    IOptions<UploadOptions> uploadOptions,
+    PackageCatalog catalog,
+    CatalogSynchronizer synchronizer,
+    TimeProvider time,
+    ILogger<UploadService> logger)
+{
+    private readonly string root = catalogOptions.Value.RootPath;
+    private readonly long maxMetadataBytes = catalogOptions.Value.MaxMetadataBytes;
+    private readonly UploadOptions options = uploadOptions.Value;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Root => root;
+
+    public async Task<(UploadOutcome Outcome, DistributionFilename File)> AcceptAsync(UploadForm form, string uploader, CancellationToken cancellationToken)
+    {
+        var received = form.Content ?? throw UploadException.BadRequest("No file",
+            "The upload has no 'content' file part. Send the distribution as the multipart field 'content'.");
+        var distribution = CheckFileName(received.FileName);
+        CheckFields(form, distribution);
+        CheckDigests(form, received);
+        CheckContents(received.TempPath, distribution);
+
+        var gate = locks.GetOrAdd(distribution.FileName, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var outcome = await PlaceAsync(form, received, distribution, uploader, cancellationToken);
+            UploadLog.Accepted(logger, distribution.FileName, uploader, outcome.ToString(), received.Length);
+            return (outcome, distribution);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<UploadOutcome> PlaceAsync(UploadForm form, ReceivedFile received, DistributionFilename distribution, string uploader, CancellationToken cancellationToken)
+    {
+        var existing = Existing(distribution);
+        string destination;
+        UploadOutcome outcome;
+        if (existing is not null)
+        {
+            if (existing.Value.Sha256 == received.Sha256)
+            {
+                return UploadOutcome.AlreadyServed; // a retried upload: same bytes, nothing to do
+            }
+
+            if (!MayOverwrite(distribution))
+            {
+                throw UploadException.BadRequest("File already exists",
+                    $"A different file named '{distribution.FileName}' is already served (sha256 {existing.Value.Sha256}). "
+                    + "File names are final: publish a new version (or a post release) instead. "
+                    + $"The overwrite policy (Uploads:Overwrite) is {options.Overwrite}.");
+            }
+
+            destination = existing.Value.FullPath;
+            File.Move(received.TempPath, destination, overwrite: true);
+            outcome = UploadOutcome.Replaced;
+        }
+        else
+        {
+            destination = Path.Combine(root, distribution.FileName);
+            try
+            {
+                File.Move(received.TempPath, destination, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(destination))
+            {
+                // Another writer (not an upload: those are serialized) put the file there meanwhile.
+                throw UploadException.BadRequest("File already exists",
+                    $"A file named '{distribution.FileName}' appeared in the package folder during the upload; it was not overwritten.");
+            }
+
+            outcome = UploadOutcome.Stored;
+        }
+
+        form.Release();
+        await synchronizer.RefreshAsync(destination, cancellationToken);
+        var relative = Path.GetRelativePath(root, destination).Replace(Path.DirectorySeparatorChar, '/');
+        await synchronizer.RecordUploadAsync(relative, uploader, time.GetUtcNow(), cancellationToken);
+        return outcome;
+    }
+
+    private bool MayOverwrite(DistributionFilename distribution) => options.Overwrite switch
+    {
+        OverwritePolicy.Always => true,
+        OverwritePolicy.PreReleases => PackageVersion.TryParse(distribution.Version, out var version) && version.IsPrerelease,
+        _ => false,
+    };
+
+    // A file of this name is served (anywhere in the folder, under the same project), or sits in the root unread yet.
+    private (string Sha256, string FullPath)? Existing(DistributionFilename distribution)
+    {
+        if (catalog.TryGetProject(distribution.NormalizedProject, out var project))
+        {
+            var served = project.Files.FirstOrDefault(f => string.Equals(f.FileName, distribution.FileName, StringComparison.OrdinalIgnoreCase));
+            if (served is not null)
+            {
+                return (served.Sha256, Path.Combine(root, served.RelativePath));
+            }
+        }
+
+        var direct = Path.Combine(root, distribution.FileName);
+        return File.Exists(direct) ? (Hash(direct), direct) : null;
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private static DistributionFilename CheckFileName(string fileName)
+    {
+        if (fileName.Length == 0 || fileName.StartsWith('.') || fileName.AsSpan().IndexOfAny('/', '\\') >= 0 || fileName.Contains('\0', StringComparison.Ordinal))
+        {
+            throw UploadException.BadRequest("Invalid filename",
+                $"'{UploadForm.Printable(fileName)}' is not a plain file name: no folders, no leading dot.");
+        }
+
+        if (!DistributionFilename.TryParse(fileName, out var distribution))
+        {
+            throw UploadException.BadRequest("Invalid filename",
+                $"'{UploadForm.Printable(fileName)}' is not a distribution file name this index serves: a wheel (PEP 427, name-version-python-abi-platform.whl), "
+                + "an sdist (PEP 625, name-version.tar.gz; also .zip, .tar.bz2, .tgz, .tar.xz) or an egg.");
+        }
+
+        return distribution;
+    }
+
+    private static void CheckFields(UploadForm form, DistributionFilename distribution)
+    {
+        var name = Required(form, "name");
+        var version = Required(form, "version");
+        var fileType = Required(form, "filetype");
+        var expected = distribution.Kind switch
+        {
+            DistributionKind.Wheel => "bdist_wheel",
+            DistributionKind.Egg => "bdist_egg",
+            _ => "sdist",
+        };
+        if (fileType != expected)
+        {
+            throw UploadException.BadRequest("Invalid filetype",
+                fileType is "sdist" or "bdist_wheel" or "bdist_egg"
+                    ? $"filetype is '{fileType}', but '{distribution.FileName}' is a {expected} file."
+                    : $"filetype '{UploadForm.Printable(fileType)}' is not served here; upload wheels (bdist_wheel), sdists (sdist) or eggs (bdist_egg).");
+        }
+
+        if (!ProjectName.IsValid(name) || !NamesAgree(name, version, distribution))
+        {
+            throw UploadException.BadRequest("Filename does not match name and version",
+                $"The file '{distribution.FileName}' does not belong to project '{UploadForm.Printable(name)}' version '{UploadForm.Printable(version)}' as sent in the form.");
+        }
+    }
+
+    private static bool NamesAgree(string name, string version, DistributionFilename distribution)
+    {
+        if (ProjectName.Normalize(name) == distribution.NormalizedProject && SameVersion(version, distribution.Version))
+        {
+            return true;
+        }
+
+        // Legacy sdist names (name-version.tar.gz with dashes in either part) split ambiguously: check the stem directly.
+        if (distribution is SdistFilename sdist)
+        {
+            var stem = sdist.FileName[..^sdist.Extension.Length];
+            var suffix = "-" + version;
+            return stem.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && ProjectName.Normalize(stem[..^suffix.Length]) == ProjectName.Normalize(name);
+        }
+
+        return false;
+    }
+
+    private static bool SameVersion(string a, string b) =>
+        PackageVersion.TryParse(a, out var left) && PackageVersion.TryParse(b, out var right)
+            ? left == right
+            : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static void CheckDigests(UploadForm form, ReceivedFile received)
+    {
+        foreach (var (field, actual) in new[] { ("sha256_digest", received.Sha256), ("md5_digest", received.Md5), ("blake2_256_digest", received.Blake2b256) })
+        {
+            var sent = form[field];
+            if (!string.IsNullOrWhiteSpace(sent) && !string.Equals(sent.Trim(), actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw UploadException.BadRequest($"{field} does not match",
+                    $"The {field} sent ({UploadForm.Printable(sent.Trim())}) is not the digest of the {received.Length} bytes received ({actual}): the file was changed or cut on the way. Upload it again.");
+            }
+        }
+    }
+
+    private void CheckContents(string path, DistributionFilename distribution)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            switch (distribution)
+            {
+                case WheelFilename wheel:
+                {
+                    var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
+                    if (metadata.Name is null || ProjectName.Normalize(metadata.Name) != wheel.NormalizedProject
+                        || metadata.Version is null || !SameVersion(metadata.Version, wheel.Version))
+                    {
+                        throw UploadException.BadRequest("Invalid wheel",
+                            $"The wheel's METADATA says '{metadata.Name}' version '{metadata.Version}', but its file name says '{wheel.Project}' version '{wheel.Version}'.");
+                    }
+
+                    break;
+                }
+
+                case SdistFilename sdist:
+                    DistributionArchive.ReadSdistPkgInfo(stream, sdist, maxMetadataBytes);
+                    break;
+                default:
+                    DistributionArchive.ReadEggPkgInfo(stream, maxMetadataBytes);
+                    break;
+            }
+        }
+        catch (InvalidDistributionException ex)
+        {
+            throw UploadException.BadRequest($"Invalid {distribution.Kind.ToString().ToLowerInvariant()}",
+                $"'{distribution.FileName}' cannot be read as a {distribution.Kind.ToString().ToLowerInvariant()}: {ex.Message}");
+        }
+    }
+
+    private static string Required(UploadForm form, string field)
+    {
+        var value = form[field]?.Trim();
+        return string.IsNullOrEmpty(value)
+            ? throw UploadException.BadRequest($"Missing {field}", $"The upload form has no '{field}' field; twine, flit, poetry and pdm send it.")
+            : value;
+    }
+}

@@ -1,4 +1,10 @@
+using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
+
+if (args.Length > 0 && args[0] == "token")
+{
+    return TokenCommands.Run(args[1..], Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

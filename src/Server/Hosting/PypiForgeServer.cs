@@ -88,6 +88,8 @@ public static class PypiForgeServer
         reads.MapSimpleIndex();
         reads.MapPackageFiles();
         app.MapUploads();
+        app.MapGrpcService<PackageGrpcService>();
+        app.MapGrpcService<TokenGrpcService>();
         app.MapBuilds();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;

@@ -29,3 +29,32 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 }
+
+/// <summary>A private index (Auth:AnonymousRead false) must not be kept by shared caches: its responses say
+/// <c>private</c> where a public index says <c>public</c> (or nothing).</summary>
+public static class PrivateCaching
+{
+    public static IApplicationBuilder UsePrivateCaching(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousRead)
+        {
+            return app;
+        }
+
+        return app.Use((context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpContext)state).Response.Headers;
+                var cacheControl = headers.CacheControl.ToString();
+                if (cacheControl.Length > 0 && !cacheControl.Contains("no-store", StringComparison.Ordinal))
+                {
+                    headers.CacheControl = "private, " + cacheControl.Replace("public, ", string.Empty, StringComparison.Ordinal);
+                }
+
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace PypiForge.Server.Auth;
 
@@ -29,6 +30,11 @@ public sealed class AuthorizationResults : IAuthorizationMiddlewareResultHandler
         return WriteAsync(context, status, grpcStatus, title, detail);
     }
 
+    /// <summary>Sets the HTTP/1.1 reason phrase (printable ASCII only, one line, at most 200 characters).</summary>
+    public static void SetReasonPhrase(HttpContext context, string reason) =>
+        context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase =
+            new string([.. reason.Take(200).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
+
     private static (int Status, int GrpcStatus, string Title, string Detail) Describe(HttpContext context, string permission, bool forbidden)
     {
         if (context.Items.TryGetValue(PypiForgeAuthenticationHandler.RetryAfterKey, out var value) && value is int seconds)
@@ -41,15 +47,14 @@ public sealed class AuthorizationResults : IAuthorizationMiddlewareResultHandler
         if (forbidden)
         {
             var user = context.User.Identity?.Name ?? "this user";
-            return (StatusCodes.Status403Forbidden, 7, "Permission denied",
+            return (StatusCodes.Status403Forbidden, 7, $"Permission denied: '{user}' lacks the '{permission}' permission",
                 $"'{user}' is signed in but lacks the '{permission}' permission. An admin can grant it (Auth:Users:<user> = {permission}, or a token created with it).");
         }
 
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"PypiForge\", charset=\"UTF-8\"";
-        var why = context.Items.TryGetValue(PypiForgeAuthenticationHandler.FailedKey, out var reason) && reason is string text
-            ? $"Sign-in failed: {text}. "
-            : "This needs credentials. ";
-        return (StatusCodes.Status401Unauthorized, 16, "Sign-in required",
+        var failed = context.Items.TryGetValue(PypiForgeAuthenticationHandler.FailedKey, out var reason) && reason is string text ? text : null;
+        var why = failed is null ? "This needs credentials. " : $"Sign-in failed: {failed}. ";
+        return (StatusCodes.Status401Unauthorized, 16, failed is null ? "Sign-in required" : $"Sign-in failed: {failed}",
             why + $"The '{permission}' permission is needed: send HTTP Basic credentials (a user of the htpasswd file, or the user "
             + $"'{PypiForgeAuthenticationHandler.TokenUser}' with an API token as password), or 'Authorization: Bearer <token>'.");
     }
@@ -66,6 +71,8 @@ public sealed class AuthorizationResults : IAuthorizationMiddlewareResultHandler
             return;
         }
 
+        // The reason phrase is what twine and requests print ("401 Client Error: Sign-in failed: ..."); the body says the rest.
+        SetReasonPhrase(context, title);
         await TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
     }
 }

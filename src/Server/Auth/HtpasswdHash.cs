@@ -28,8 +28,9 @@ public static class HtpasswdHash
             {
                 return BCrypt.Net.BCrypt.Verify(password, hash);
             }
-            catch (BCrypt.Net.SaltParseException)
+            catch (Exception ex) when (ex is BCrypt.Net.SaltParseException or ArgumentException)
             {
+                // A damaged hash matches nothing.
                 return false;
             }
         }

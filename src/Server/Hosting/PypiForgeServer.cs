@@ -81,6 +81,7 @@ public static class PypiForgeServer
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePrivateCaching();
 
         // Everything a reader sees needs "read" (anonymous by default, Auth:AnonymousRead); writes check their own.
         var reads = app.MapGroup(string.Empty).RequireAuthorization(Policies.Read);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Protos.V1;
@@ -80,7 +79,7 @@ public static class UploadEndpoints
             }
 
             // The reason phrase is what twine prints; the body says the rest.
-            context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = ex.Reason;
+            AuthorizationResults.SetReasonPhrase(context, ex.Reason);
             await TypedResults.Problem(statusCode: ex.Status, title: ex.Reason, detail: ex.Message).ExecuteAsync(context);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Konscious.Security.Cryptography;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
@@ -72,6 +73,8 @@ public sealed class UploadForm : IAsyncDisposable
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(maxBytes),
                 BadHttpRequestException bad => new UploadException(bad.StatusCode, "Bad request", bad.Message),
                 InvalidDataException or FormatException => UploadException.BadRequest("Malformed multipart body", $"The multipart body could not be read: {ex.Message}"),
+                IOException when !cancellationToken.IsCancellationRequested && ex is not ConnectionResetException =>
+                    UploadException.BadRequest("Malformed multipart body", "The multipart body ended before its closing boundary."),
                 _ => ex,
             };
         }

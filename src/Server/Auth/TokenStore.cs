@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +23,7 @@ public sealed class TokenStore
     private readonly ILogger<TokenStore> logger;
     private List<StoredToken> tokens = [];
     private Dictionary<string, StoredToken> byHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredToken> internalTokens = new(StringComparer.Ordinal);
     private (long Length, DateTime Written) seen = (-1, default);
 
     public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger)
@@ -43,10 +45,21 @@ public sealed class TokenStore
     public StoredToken? Find(string token)
     {
         Current();
+        var hash = Hash(token);
         lock (gate)
         {
-            return byHash.GetValueOrDefault(Hash(token));
+            return byHash.GetValueOrDefault(hash) ?? internalTokens.GetValueOrDefault(hash);
         }
+    }
+
+    /// <summary>A token that lives only in this process (never written, never listed), for the server's own clients
+    /// such as the embedded agent's pip reading a private index.</summary>
+    public string CreateInternal(string user, Permissions permissions)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var hash = Hash(secret);
+        internalTokens[hash] = new StoredToken("internal", user, PermissionNames.Format(permissions), null, DateTimeOffset.UtcNow, hash);
+        return secret;
     }
 
     /// <summary>Creates a token; the returned secret is shown once and never stored.</summary>

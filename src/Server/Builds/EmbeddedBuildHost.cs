@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Targets;
 using PypiForge.Protos.V1;
+using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
@@ -11,10 +12,24 @@ public sealed class EmbeddedBuildHost(
     BuildCoordinator coordinator,
     WheelPublisher publisher,
     ServerEndpoints endpoints,
+    AccessPolicy access,
+    TokenStore tokens,
     TimeProvider time,
     ILogger<EmbeddedBuildHost> logger) : IBuildHost
 {
-    public Uri IndexUrl => new(endpoints.HttpBaseUri, "simple/");
+    private readonly Lazy<Uri> indexUrl = new(() => PrivateIndexUrl(endpoints, access, tokens));
+
+    /// <summary>This server's index; on a private index with a process-only read token (pip redacts it in its output,
+    /// the runner in its command line; it is in no environment variable).</summary>
+    public Uri IndexUrl => indexUrl.Value;
+
+    private static Uri PrivateIndexUrl(ServerEndpoints endpoints, AccessPolicy access, TokenStore tokens)
+    {
+        var url = new Uri(endpoints.HttpBaseUri, "simple/");
+        return access.AnonymousRead
+            ? url
+            : new UriBuilder(url) { UserName = PypiForgeAuthenticationHandler.TokenUser, Password = tokens.CreateInternal("embedded-agent", Permissions.Read) }.Uri;
+    }
 
     public Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
     {

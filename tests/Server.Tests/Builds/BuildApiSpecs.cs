@@ -99,7 +99,7 @@ public sealed class BuildApiSpecs : IAsyncLifetime
         Assert.Contains($"Build pf-slow for {BuildServer.Cp311}", page);
 
         var cancelled = await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = first.Id });
-        Assert.Equal(BuildState.Cancelled, (await server.WaitForEndAsync(cancelled.Id, TimeSpan.FromSeconds(60))).State);
+        Assert.Equal(BuildState.Cancelled, (await server.WaitForEndAsync(cancelled.Id, within: TimeSpan.FromSeconds(60))).State);
         var after = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-slow" }, NoDeps = true });
         Assert.NotEqual(first.Id, after.Id);
         Assert.True(after.NoDeps);

@@ -30,7 +30,11 @@ public sealed class BuildServer : IAsyncDisposable
 
     /// <summary>Starts a server over a root holding the given files plus the build back-ends (setuptools, wheel) that
     /// isolated builds fetch from the index; builds with python3 and, when asked, pyenv's 3.10.</summary>
-    public static async Task<BuildServer> StartAsync(IEnumerable<string> files, bool withPython310 = false, params string[] extraArgs)
+    public static Task<BuildServer> StartAsync(IEnumerable<string> files, bool withPython310 = false, params string[] extraArgs) =>
+        StartAsync(files, null, withPython310, extraArgs);
+
+    /// <summary>As above, for a server that needs credentials (<paramref name="headers"/>) to list its targets.</summary>
+    public static async Task<BuildServer> StartAsync(IEnumerable<string> files, Metadata? headers, bool withPython310, params string[] extraArgs)
     {
         var root = TempDirectory.Create("build-root");
         foreach (var file in files.Concat(await PipServerFixture.BuildBackendWheelsAsync()))
@@ -46,7 +50,7 @@ public sealed class BuildServer : IAsyncDisposable
 
         var server = new BuildServer(await ServerHost.StartAsync(root, [.. args]));
         var expected = withPython310 ? 2 : 1;
-        var ready = await ServerHost.EventuallyAsync(async () => (await server.Client.ListTargetsAsync(new ListTargetsRequest())).Targets.Count >= expected, TimeSpan.FromSeconds(30));
+        var ready = await ServerHost.EventuallyAsync(async () => (await server.Client.ListTargetsAsync(new ListTargetsRequest(), headers)).Targets.Count >= expected, TimeSpan.FromSeconds(30));
         Assert.True(ready, "the embedded agent did not register its targets: " + string.Join('\n', host(server).Logs.Messages()));
         return server;
 
@@ -54,12 +58,12 @@ public sealed class BuildServer : IAsyncDisposable
     }
 
     /// <summary>Polls GetBuild until the build has ended (bounded).</summary>
-    public async Task<Build> WaitForEndAsync(string id, TimeSpan? within = null)
+    public async Task<Build> WaitForEndAsync(string id, Metadata? headers = null, TimeSpan? within = null)
     {
         Build? build = null;
         var ended = await ServerHost.EventuallyAsync(async () =>
         {
-            build = await Client.GetBuildAsync(new GetBuildRequest { Id = id });
+            build = await Client.GetBuildAsync(new GetBuildRequest { Id = id }, headers);
             return build.State is BuildState.Succeeded or BuildState.Failed or BuildState.Cancelled;
         }, within ?? TimeSpan.FromMinutes(3));
         Assert.True(ended, "the build did not end in time: " + build);

@@ -115,7 +115,7 @@ public sealed class BuildSpecs
         Assert.Equal(BuildState.Running, (await server.Client.GetBuildAsync(new GetBuildRequest { Id = requested.Id })).State);
 
         await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = requested.Id });
-        var build = await server.WaitForEndAsync(requested.Id, TimeSpan.FromSeconds(60));
+        var build = await server.WaitForEndAsync(requested.Id, within: TimeSpan.FromSeconds(60));
 
         Assert.Equal(BuildState.Cancelled, build.State);
         Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(pids.All(pid => !IsAlive(pid))), TimeSpan.FromSeconds(20)),

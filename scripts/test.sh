@@ -14,9 +14,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root="$(pwd)"
 results_dir="$repo_root/artifacts/test-results"
 
-# Packages tests drive for real: wheels for offline builds, twine uploads, nginx in front
+# Packages tests drive for real: wheels for offline builds, twine and flit uploads, htpasswd
+# (apache2-utils) for user files, nginx in front
 # of the server, wrk for load.
-apt_packages=(python3-wheel-whl python3-setuptools-whl twine nginx-light wrk)
+apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1

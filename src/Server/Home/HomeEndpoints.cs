@@ -9,7 +9,7 @@ public static class HomeEndpoints
 {
     public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
     {
-        // GET only: POST / is the upload endpoint of the legacy API (a later feature).
+        // GET only: POST / is the upload endpoint of the legacy API (Uploads).
         app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PackageCatalog catalog) =>
             TypedResults.Content(Render(context.Request, catalog), "text/html; charset=utf-8", Encoding.UTF8));
         return app;

@@ -7,6 +7,7 @@ using PypiForge.Server.Home;
 using PypiForge.Server.Packages;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
+using PypiForge.Server.Upstream;
 
 namespace PypiForge.Server.Hosting;
 
@@ -21,6 +22,8 @@ public static class PypiForgeServer
         ["--root"] = "Catalog:Root",
         ["--state-dir"] = "Catalog:StateDirectory",
         ["--grpc-port"] = "Grpc:Port",
+        ["--fallback"] = "Upstream:Fallback",
+        ["--upstream"] = "Upstream:Url",
     };
 
     public static WebApplicationBuilder AddPypiForgeServer(this WebApplicationBuilder builder, string[] args)
@@ -64,6 +67,7 @@ public static class PypiForgeServer
         builder.Services.AddProblemDetails();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
+        builder.Services.AddUpstream(builder.Configuration);
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -77,6 +81,7 @@ public static class PypiForgeServer
         app.MapHome();
         app.MapSimpleIndex();
         app.MapPackageFiles();
+        app.MapUpstream();
         app.MapBuilds();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;

@@ -29,6 +29,11 @@ public static class UpstreamServiceCollectionExtensions
             .RemoveAllLoggers();
 
         var mode = new UpstreamOptions { Fallback = section[nameof(UpstreamOptions.Fallback)] ?? "proxy" }.Mode;
+        if (mode != FallbackMode.None)
+        {
+            services.AddSingleton<Builds.IPublishGuard, UpstreamPublishGuard>();
+        }
+
         if (mode == FallbackMode.Redirect)
         {
             services.AddSingleton<IMissingProjectHandler, RedirectMissingProjectHandler>();

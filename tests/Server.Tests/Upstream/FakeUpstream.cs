@@ -54,6 +54,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>When true, a file response sends its first half, then drops the connection.</summary>
     public bool CutFilesShort { get; set; }
 
+    /// <summary>When true, pages are PEP 503 HTML whatever the client asks for.</summary>
+    public bool HtmlOnly { get; set; }
+
     /// <summary>When true, files are served with other bytes than the page's hash says.</summary>
     public bool CorruptFiles { get; set; }
 
@@ -121,6 +124,19 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (!projects.TryGetValue(project, out var list))
         {
             context.Response.StatusCode = 404;
+            return;
+        }
+
+        if (HtmlOnly)
+        {
+            var html = new StringBuilder("<!DOCTYPE html>\n<html><body>\n");
+            foreach (var (fileName, bytes) in list.ToArray())
+            {
+                html.Append($"<a href=\"../../files/{fileName}#sha256={Sha256(bytes)}\" data-requires-python=\"&gt;=3.7\">{fileName}</a><br/>\n");
+            }
+
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync(html.Append("</body></html>\n").ToString());
             return;
         }
 

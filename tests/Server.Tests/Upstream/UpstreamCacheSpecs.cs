@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Targets;
+using PypiForge.Packaging;
+using PypiForge.Server.Builds;
 using PypiForge.Server.Tests.Support;
 using PypiForge.Server.Upstream;
 
@@ -214,6 +218,50 @@ public sealed class UpstreamCacheSpecs
         Assert.InRange((int)response.StatusCode, 400, 499);
         Assert.Equal(0, upstream.HitsOn("/files/" + Wheel));
         Assert.Empty(CachedFiles(proxy));
+    }
+
+    [Theory]
+    [InlineData(true, WheelPublishOutcome.Conflict)]
+    [InlineData(false, WheelPublishOutcome.Published)]
+    public async Task A_built_wheel_never_takes_a_name_the_upstream_serves_with_other_bytes(bool upstreamBytesDiffer, WheelPublishOutcome expected)
+    {
+        const string name = "pf_pure-1.0-py2.py3-none-any.whl";
+        var built = await File.ReadAllBytesAsync(DistFixtures.Path(name));
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.AddFile("pf-pure", name, upstreamBytesDiffer ? [.. built, 0] : built);
+        await using var proxy = await StartProxyAsync(upstream);
+        Assert.True(WheelTag.TryParse("py3-none-any", out var tag));
+        var target = new BuildTarget("py3-none-any", "/usr/bin/python3", "3.11.0", tag!, [tag!]);
+
+        var published = await proxy.Services.GetRequiredService<WheelPublisher>().PublishAsync(target, DistFixtures.Path(name), CancellationToken.None);
+
+        Assert.True(expected == published.Outcome, published.Detail);
+        Assert.Equal(expected == WheelPublishOutcome.Published, File.Exists(Path.Combine(proxy.Root, name)));
+        if (upstreamBytesDiffer)
+        {
+            Assert.Contains("serves a different file under this name", published.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task An_upstream_that_only_speaks_html_is_read_and_served_in_both_formats()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var bytes = upstream.AddFile(Project, Wheel);
+        upstream.AddFile(Project, "fake_proj-0.9-py3-none-any.whl");
+        upstream.HtmlOnly = true;
+        await using var proxy = await StartProxyAsync(upstream);
+
+        var page = await JsonPageAsync(proxy);
+        var html = await proxy.Client.GetStringAsync($"simple/{Project}/?format=html");
+
+        Assert.Equal(["fake_proj-0.9-py3-none-any.whl", Wheel], FileNames(page));
+        var file = page.GetProperty("files").EnumerateArray().Single(static f => f.GetProperty("filename").GetString() == Wheel);
+        Assert.Equal(FakeUpstream.Sha256(bytes), file.GetProperty("hashes").GetProperty("sha256").GetString());
+        Assert.Equal(">=3.7", file.GetProperty("requires-python").GetString());
+        Assert.False(file.TryGetProperty("size", out _)); // an HTML page does not say; nothing is invented
+        Assert.Contains("data-requires-python=\"&gt;=3.7\"", html);
+        Assert.Equal(bytes, await proxy.Client.GetByteArrayAsync($"upstream/{Project}/{Wheel}"));
     }
 
     // Reads a body that may be cut off by the server; returns what arrived, or null when nothing did.

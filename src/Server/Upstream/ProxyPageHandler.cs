@@ -5,13 +5,18 @@ namespace PypiForge.Server.Upstream;
 
 /// <summary>Proxy mode: a project page is the local files plus the upstream's (local wins on a file name), with the
 /// upstream's file URLs pointing at this server. When no upstream can answer, the page is what is here.</summary>
-public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy) : IMissingProjectHandler, IProjectMerger
+public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, UpstreamBuilds builds) : IMissingProjectHandler, IProjectMerger
 {
     public bool Merges(ProjectEntry project) => policy.MayMerge(project);
 
     public async ValueTask<IResult> MergeAsync(ProjectEntry project, IndexFormat format, HttpContext context, CancellationToken cancellationToken)
     {
         var lookup = await pages.GetAsync(project.Key, anyAge: false, cancellationToken);
+        if (lookup.Project is { Found: true } found)
+        {
+            builds.Consider(project.Key, found.Listing, project);
+        }
+
         return lookup.Project is { Found: true } upstream
             ? upstream.Listing.PagesFor(project, () => IndexPages.For(Merge(project.Key, project, upstream))).Result(format)
             : project.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format);
@@ -22,6 +27,7 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy) : 
         var lookup = await pages.GetAsync(normalizedName, anyAge: false, cancellationToken);
         if (lookup.Project is { Found: true } upstream)
         {
+            builds.Consider(normalizedName, upstream.Listing, null);
             return upstream.Listing.PagesFor(null, () => IndexPages.For(Merge(normalizedName, null, upstream))).Result(format);
         }
 

@@ -17,6 +17,12 @@ internal static partial class UpstreamLog
     [LoggerMessage(5, LogLevel.Warning, "Could not write the upstream page cache {Path} ({Problem}); it is kept in memory only")]
     public static partial void SaveFailed(ILogger logger, string path, string problem);
 
+    [LoggerMessage(7, LogLevel.Information, "{Project} {Version} has an sdist but no wheel for {Target} upstream; build {BuildId} requested")]
+    public static partial void BuildRequested(ILogger logger, string project, string version, string target, string buildId);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not request a build of {Project} {Version} for {Target} ({Problem}); installs get the sdist")]
+    public static partial void BuildNotRequested(ILogger logger, string project, string version, string target, string problem);
+
     [LoggerMessage(6, LogLevel.Information, "Upstream fallback: {Mode} to {Indexes}; cache in {CacheDirectory}")]
     public static partial void Configured(ILogger logger, string mode, string indexes, string cacheDirectory);
 }

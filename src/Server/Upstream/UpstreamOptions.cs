@@ -29,6 +29,10 @@ public sealed class UpstreamOptions
     /// (space- or comma-separated). Every other project with a file not built here stays private.</summary>
     public string AllowMerge { get; set; } = string.Empty;
 
+    /// <summary>Build targets (e.g. <c>cp311-cp311-linux_x86_64</c>, space- or comma-separated) for which a proxied
+    /// project's newest release is built here when the upstream has its sdist but no wheel that target can install.</summary>
+    public string BuildTargets { get; set; } = string.Empty;
+
     internal static readonly char[] Separators = [' ', ',', '\t', '\n', '\r'];
 
     internal FallbackMode Mode => Fallback.Trim().ToLowerInvariant() switch
@@ -39,6 +43,8 @@ public sealed class UpstreamOptions
     };
 
     internal string[] UrlList => Url.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+    internal string[] BuildTargetList => BuildTargets.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 
     internal string[] AllowMergeList => AllowMerge.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 }

@@ -53,6 +53,14 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
             }
         }
 
+        foreach (var target in options.BuildTargets?.Split(UpstreamOptions.Separators, StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            if (!WheelTag.TryParse(target, out _))
+            {
+                failures.Add($"Upstream:BuildTargets has '{target}', which is not a target name (a tag such as cp311-cp311-linux_x86_64).");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -17,6 +17,7 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamFileCache>();
         services.AddSingleton<MergePolicy>();
         services.AddSingleton<ProxyPageHandler>();
+        services.AddSingleton<UpstreamBuilds>();
 
         var timeout = section.GetValue(nameof(UpstreamOptions.Timeout), new UpstreamOptions().Timeout);
         // Requests bound themselves (Upstream:Timeout, Upstream:DownloadTimeout); the client's own timeout stays out of the way.

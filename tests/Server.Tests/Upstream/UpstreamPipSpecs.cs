@@ -146,4 +146,34 @@ public sealed class UpstreamPipSpecs
 
         Assert.Equal([local, "pf_dep-9.0-py3-none-any.whl"], FilesOf(page).Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task An_upstream_release_with_only_an_sdist_is_built_here_for_a_configured_target_and_merged()
+    {
+        await using var upstream = await StartUpstreamAsync("pf-cext-1.0.tar.gz");
+        foreach (var backend in await EndToEnd.PipServerFixture.BuildBackendWheelsAsync())
+        {
+            File.Copy(backend, Path.Combine(upstream.Root, Path.GetFileName(backend)));
+        }
+
+        const string target = "cp311-cp311-linux_x86_64";
+        await using var proxy = await StartProxyAsync(upstream, [], "--Queue:EmbeddedAgent", "true", "--Agent:Interpreters:0", "python3",
+            "--Upstream:BuildTargets", target);
+        var coordinator = proxy.Services.GetRequiredService<PypiForge.Server.Builds.BuildCoordinator>();
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(coordinator.Targets().Any(t => t.Name == target)), TimeSpan.FromSeconds(30)),
+            "the embedded agent did not register " + target);
+
+        await JsonPageAsync(proxy, "pf-cext");
+        JsonElement page = default;
+        var built = await ServerHost.EventuallyAsync(async () =>
+        {
+            page = await JsonPageAsync(proxy, "pf-cext");
+            return FilesOf(page).ContainsKey("pf_cext-1.0-cp311-cp311-linux_x86_64.whl");
+        }, TimeSpan.FromMinutes(3));
+        await JsonPageAsync(proxy, "pf-cext");
+
+        Assert.True(built, string.Join('\n', proxy.Logs.Messages()));
+        Assert.Contains("pf-cext-1.0.tar.gz", FilesOf(page).Keys); // the built wheel is merged with the upstream's files
+        Assert.Single(coordinator.List(new Protos.V1.ListBuildsRequest()).Builds); // requested once, however often the page is read
+    }
 }

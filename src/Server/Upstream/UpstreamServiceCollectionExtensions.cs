@@ -19,7 +19,9 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<ProxyPageHandler>();
         services.AddSingleton<UpstreamBuilds>();
 
-        var timeout = section.GetValue(nameof(UpstreamOptions.Timeout), new UpstreamOptions().Timeout);
+        // Read leniently here: a bad value is reported by the validator at start-up, with the key, not as a crash now.
+        var timeout = TimeSpan.TryParse(section[nameof(UpstreamOptions.Timeout)], System.Globalization.CultureInfo.InvariantCulture, out var configured)
+            && configured > TimeSpan.Zero ? configured : new UpstreamOptions().Timeout;
         // Requests bound themselves (Upstream:Timeout, Upstream:DownloadTimeout); the client's own timeout stays out of the way.
         services.AddHttpClient(UpstreamPages.ClientName, static c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => Handler(timeout, DecompressionMethods.All))
@@ -53,7 +55,7 @@ public static class UpstreamServiceCollectionExtensions
         AutomaticDecompression = decompression,
         AllowAutoRedirect = true,
         MaxAutomaticRedirections = 5,
-        ConnectTimeout = timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(10),
+        ConnectTimeout = timeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
 }

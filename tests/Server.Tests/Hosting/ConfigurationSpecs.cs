@@ -47,6 +47,8 @@ public sealed class ConfigurationSpecs
     [InlineData("--upstream", "https://pypi.example/simple/?page=2", "Upstream:Url (--upstream)")]
     [InlineData("--Upstream:PageTtl", "-00:00:01", "Upstream:PageTtl")]
     [InlineData("--Upstream:Timeout", "00:00:00", "Upstream:Timeout")]
+    [InlineData("--Upstream:Timeout", "banana", "Upstream:Timeout")]
+    [InlineData("--Upstream:BuildTargets", "cp311", "Upstream:BuildTargets")]
     [InlineData("--Upstream:CacheDirectory", "{file}", "Upstream:CacheDirectory")]
     [InlineData("--Upstream:AllowMerge", "good-name, -bad-", "Upstream:AllowMerge")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)

@@ -48,10 +48,3 @@ public sealed class UpstreamOptions
 
     internal string[] AllowMergeList => AllowMerge.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 }
-
-public enum FallbackMode
-{
-    None,
-    Redirect,
-    Proxy,
-}

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace PypiForge.Server.Upstream;
-
-/// <summary>What an upstream lookup gives: the project (found, or known to be absent upstream), or why the upstreams could not say.</summary>
-public sealed record UpstreamLookup(UpstreamProject? Project, string? Problem);
 
 /// <summary>Upstream project pages: fetched once per TTL (revalidated with the ETag), one fetch per project at a time,
 /// never waiting longer than <see cref="UpstreamOptions.Timeout"/>, and answered from the last good copy (memory or
@@ -219,9 +215,3 @@ public sealed class UpstreamPages(
         }
     }
 }
-
-/// <summary>An upstream page as kept in the cache folder, so a restart with the upstream down still serves cached files.</summary>
-internal sealed record PersistedPage(string Index, string? ETag, DateTimeOffset FetchedAt, List<UpstreamFile> Files);
-
-[JsonSerializable(typeof(PersistedPage))]
-internal sealed partial class UpstreamJsonContext : JsonSerializerContext;

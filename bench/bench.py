@@ -266,7 +266,8 @@ class Server:
         env.pop("DOTNET_ENVIRONMENT", None)
         env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
         env.update(extra_env or {})
-        argv = ["dotnet", self.dll, "--urls", f"http://{LOOPBACK}:{self.port}", "--root", root, *extra_args]
+        # No upstream: the benchmark measures the local index (unknown projects must stay a fast 404, not a PyPI lookup).
+        argv = ["dotnet", self.dll, "--urls", f"http://{LOOPBACK}:{self.port}", "--fallback", "none", "--root", root, *extra_args]
         started = time.perf_counter()
         self.proc = self.procs.start("pypiforge", argv, self.log_path, env=env)
         return started

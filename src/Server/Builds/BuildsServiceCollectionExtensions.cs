@@ -13,6 +13,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<LiveTargets>();
         services.AddSingleton<BuildCoordinator>();
         services.AddSingleton<WheelPublisher>();
+        services.AddSingleton<BuiltWheelLedger>();
         services.AddSingleton<IBuildHost, EmbeddedBuildHost>();
         if (configuration.GetSection(QueueOptions.Section).GetValue(nameof(QueueOptions.EmbeddedAgent), true))
         {

@@ -11,7 +11,9 @@ namespace PypiForge.Server.Builds;
 public sealed class WheelPublisher(
     IOptions<CatalogOptions> options,
     PackageCatalog catalog,
-    CatalogSynchronizer synchronizer)
+    CatalogSynchronizer synchronizer,
+    BuiltWheelLedger ledger,
+    IEnumerable<IPublishGuard> guards)
 {
     private readonly string root = options.Value.RootPath;
     private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
@@ -47,6 +49,15 @@ public sealed class WheelPublisher(
 
         // Copy next to the destination under a hidden name (ignored by the catalog), then link it into place:
         // File.Move without overwrite fails if another writer got there first, so nothing is ever replaced.
+        foreach (var guard in guards)
+        {
+            if (await guard.RefuseAsync(wheel, sha256, cancellationToken) is { } refusal)
+            {
+                return Result(WheelPublishOutcome.Conflict, refusal);
+            }
+        }
+
+        ledger.Record(fileName, sha256);
         var destination = Path.Combine(root, fileName);
         var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
         try

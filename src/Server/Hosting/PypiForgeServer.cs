@@ -9,6 +9,7 @@ using PypiForge.Server.Packages;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
+using PypiForge.Server.Upstream;
 
 namespace PypiForge.Server.Hosting;
 
@@ -24,6 +25,8 @@ public static class PypiForgeServer
         ["--state-dir"] = "Catalog:StateDirectory",
         ["--grpc-port"] = "Grpc:Port",
         ["--htpasswd"] = "Auth:HtpasswdFile",
+        ["--fallback"] = "Upstream:Fallback",
+        ["--upstream"] = "Upstream:Url",
     };
 
     public static WebApplicationBuilder AddPypiForgeServer(this WebApplicationBuilder builder, string[] args)
@@ -69,6 +72,7 @@ public static class PypiForgeServer
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);
+        builder.Services.AddUpstream(builder.Configuration);
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -88,6 +92,7 @@ public static class PypiForgeServer
         reads.MapHome();
         reads.MapSimpleIndex();
         reads.MapPackageFiles();
+        reads.MapUpstream();
         app.MapUploads();
         app.MapGrpcService<PackageGrpcService>();
         app.MapGrpcService<TokenGrpcService>();

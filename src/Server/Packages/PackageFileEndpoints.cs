@@ -84,7 +84,7 @@ public static class PackageFileEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found", detail: detail);
 
-    private static string ContentTypeOf(string fileName)
+    internal static string ContentTypeOf(string fileName)
     {
         // Never a Content-Encoding for .tar.gz: clients must receive the archive bytes as they are hashed.
         var lower = fileName.ToLowerInvariant();

@@ -23,13 +23,13 @@ public static class HtmlIndexRenderer
         return Tail(html);
     }
 
-    public static byte[] RenderProject(ProjectEntry project)
+    public static byte[] RenderProject(IndexProject project)
     {
         var html = Head("Links for " + project.DisplayName);
         html.Append("    <h1>Links for ").Append(Encode(project.DisplayName)).Append("</h1>\n");
         foreach (var file in project.Files)
         {
-            html.Append("    <a href=\"").Append(Encode(IndexUrls.FileFromProjectPage(file.RelativePath)))
+            html.Append("    <a href=\"").Append(Encode(file.Url))
                 .Append("#sha256=").Append(file.Sha256).Append('"');
             if (file.RequiresPython is not null)
             {

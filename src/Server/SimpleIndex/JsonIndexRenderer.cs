@@ -36,9 +36,9 @@ public static class JsonIndexRenderer
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] RenderProject(ProjectEntry project)
+    public static byte[] RenderProject(IndexProject project)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024 + (project.Files.Length * 512));
+        var buffer = new ArrayBufferWriter<byte>(1024 + (project.Files.Count * 512));
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
@@ -71,11 +71,11 @@ public static class JsonIndexRenderer
         json.WriteEndObject();
     }
 
-    private static void WriteFile(Utf8JsonWriter json, CatalogFile file)
+    private static void WriteFile(Utf8JsonWriter json, IndexFile file)
     {
         json.WriteStartObject();
         json.WriteString("filename", file.FileName);
-        json.WriteString("url", IndexUrls.FileFromProjectPage(file.RelativePath));
+        json.WriteString("url", file.Url);
         json.WriteStartObject("hashes");
         json.WriteString("sha256", file.Sha256);
         json.WriteEndObject();
@@ -109,8 +109,17 @@ public static class JsonIndexRenderer
             json.WriteString("yanked", file.Yanked);
         }
 
-        json.WriteNumber("size", file.Size);
-        json.WriteString("upload-time", file.UploadTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        // An upstream HTML page gives neither; leaving them out is honest, inventing them is not.
+        if (file.Size is { } size)
+        {
+            json.WriteNumber("size", size);
+        }
+
+        if (file.UploadTime is { } uploaded)
+        {
+            json.WriteString("upload-time", uploaded.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        }
+
         json.WriteEndObject();
     }
 }

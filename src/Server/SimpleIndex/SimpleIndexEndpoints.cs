@@ -11,7 +11,9 @@ public static class SimpleIndexEndpoints
 
     public static IServiceCollection AddSimpleIndex(this IServiceCollection services)
     {
+        // The upstream feature replaces both (AddUpstream runs later and its registrations win).
         services.AddSingleton<IMissingProjectHandler, NotFoundMissingProjectHandler>();
+        services.AddSingleton<IProjectMerger, NoProjectMerger>();
         return services;
     }
 
@@ -47,6 +49,7 @@ public static class SimpleIndexEndpoints
         HttpContext context,
         PackageCatalog catalog,
         IMissingProjectHandler missing,
+        IProjectMerger merger,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project))
@@ -75,10 +78,12 @@ public static class SimpleIndexEndpoints
             return await missing.HandleAsync(normalized, format.Value, context, cancellationToken);
         }
 
-        var pages = entry.GetOrAddPages(static e => new IndexPages(
-            () => new RenderedPage(HtmlIndexRenderer.RenderProject(e)),
-            () => new RenderedPage(JsonIndexRenderer.RenderProject(e))));
-        return new PageResult(pages.Get(format.Value), ContentNegotiation.ContentType(format.Value));
+        if (merger.Merges(entry))
+        {
+            return await merger.MergeAsync(entry, format.Value, context, cancellationToken);
+        }
+
+        return entry.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format.Value);
     }
 
     private static RedirectHttpResult Canonical(HttpContext context, string path) =>

@@ -42,6 +42,15 @@ public sealed class ConfigurationSpecs
     [InlineData("--grpc-port", "70000", "Grpc:Port (--grpc-port)")]
     [InlineData("--urls", "https://127.0.0.1:0", "Urls (--urls)")]
     [InlineData("--urls", "http://some-host-name:8080", "Urls (--urls)")]
+    [InlineData("--fallback", "sideways", "Upstream:Fallback (--fallback)")]
+    [InlineData("--upstream", "ftp://mirror.example/simple/", "Upstream:Url (--upstream)")]
+    [InlineData("--upstream", "https://pypi.example/simple/?page=2", "Upstream:Url (--upstream)")]
+    [InlineData("--Upstream:PageTtl", "-00:00:01", "Upstream:PageTtl")]
+    [InlineData("--Upstream:Timeout", "00:00:00", "Upstream:Timeout")]
+    [InlineData("--Upstream:Timeout", "banana", "Upstream:Timeout")]
+    [InlineData("--Upstream:BuildTargets", "cp311", "Upstream:BuildTargets")]
+    [InlineData("--Upstream:CacheDirectory", "{file}", "Upstream:CacheDirectory")]
+    [InlineData("--Upstream:AllowMerge", "good-name, -bad-", "Upstream:AllowMerge")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         var work = TempDirectory.Create("badconfig");

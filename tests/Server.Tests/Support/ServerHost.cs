@@ -47,8 +47,9 @@ public sealed class ServerHost : IAsyncDisposable
     {
         var ownsRoot = root is null;
         root ??= TempDirectory.Create("root");
-        // gRPC on a free port too, and no embedded build agent unless a test asks for one (later arguments win).
-        string[] args = ["--urls", "http://127.0.0.1:0", "--grpc-port", "0", "--Queue:EmbeddedAgent", "false", "--root", root, .. extraArgs];
+        // gRPC on a free port too, no embedded build agent and no upstream (PyPI is not reachable from tests) unless a
+        // test asks for them (later arguments win).
+        string[] args = ["--urls", "http://127.0.0.1:0", "--grpc-port", "0", "--Queue:EmbeddedAgent", "false", "--fallback", "none", "--root", root, .. extraArgs];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using PypiForge.Packaging;
+using PypiForge.Protos.V1;
+using PypiForge.Server.Builds;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Upstream;
+
+/// <summary>Builds from upstream (on demand): when a proxied project's newest release has an sdist but no wheel a
+/// configured target can install, a build of that release is requested once (the idempotency key deduplicates it), so a
+/// later install gets a wheel. The built wheel is merged into the page like any wheel built here.</summary>
+public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildCoordinator coordinator, ILogger<UpstreamBuilds> logger)
+{
+    private readonly string[] targets = options.Value.BuildTargetList;
+
+    // Each upstream listing (a page's content) is looked at once.
+    private readonly ConditionalWeakTable<UpstreamListing, object> seen = [];
+
+    public void Consider(string key, UpstreamListing listing, ProjectEntry? local)
+    {
+        if (targets.Length == 0 || !seen.TryAdd(listing, listing))
+        {
+            return;
+        }
+
+        var newest = listing.Files
+            .Where(static f => f.Yanked is null && DistributionFilename.TryParse(f.FileName, out var d) && d.Kind == DistributionKind.Sdist)
+            .Select(static f => (File: f, Version: PackageVersion.TryParse(f.Version, out var v) ? v : null))
+            .Where(static x => x.Version is not null && !x.Version.IsPrerelease)
+            .MaxBy(static x => x.Version);
+        if (newest.File is null)
+        {
+            return;
+        }
+
+        var version = newest.File.Version;
+        var wheels = listing.Files.Select(static f => f.FileName)
+            .Concat(local?.Files.Select(static f => f.FileName) ?? [])
+            .Select(static name => WheelFilename.TryParse(name, out var wheel) ? wheel : null)
+            .OfType<WheelFilename>()
+            .Where(w => w.Version == version)
+            .ToList();
+        foreach (var target in targets)
+        {
+            if (wheels.Any(w => w.IsPure || w.Tags.Any(t => string.Equals(t.ToString(), target, StringComparison.OrdinalIgnoreCase))))
+            {
+                continue;
+            }
+
+            try
+            {
+                var build = coordinator.Request(new RequestBuildRequest
+                {
+                    Requirements = { $"{key}=={version}" },
+                    Targets = { target },
+                    NoDeps = true,
+                    IdempotencyKey = $"upstream:{key}=={version}:{target}",
+                });
+                UpstreamLog.BuildRequested(logger, key, version, target, build.Id);
+            }
+            catch (BuildApiException ex)
+            {
+                // No agent yet (start-up) or the target is gone: a later request for the page tries again.
+                seen.Remove(listing);
+                UpstreamLog.BuildNotRequested(logger, key, version, target, ex.Message);
+            }
+        }
+    }
+}

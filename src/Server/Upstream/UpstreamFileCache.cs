@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace PypiForge.Server.Upstream;
+
+/// <summary>Upstream files, cached under their sha256. The first request starts one download (shared by every
+/// concurrent request for the same file, and not cancelled when a client leaves); every request streams from it as it
+/// arrives. A download that fails, is cut short or has the wrong hash leaves no cache entry. A cached file is hashed
+/// again the first time this process serves it.</summary>
+public sealed class UpstreamFileCache(
+    UpstreamPaths paths,
+    IOptions<UpstreamOptions> options,
+    IHttpClientFactory clients,
+    IHostApplicationLifetime lifetime,
+    ILogger<UpstreamFileCache> logger)
+{
+    public const string ClientName = "upstream-files";
+    private const string ImmutableCaching = "public, max-age=31536000, immutable";
+
+    private readonly ConcurrentDictionary<string, UpstreamDownload> inflight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> verified = new(StringComparer.Ordinal);
+    private readonly TimeSpan timeout = options.Value.Timeout;
+    private readonly TimeSpan downloadTimeout = options.Value.DownloadTimeout;
+
+    /// <summary>Number of downloads started from an upstream (for operators and tests).</summary>
+    public long UpstreamFetches => Interlocked.Read(ref fetches);
+
+    private long fetches;
+
+    public async Task<IResult> ServeAsync(UpstreamIndex index, string fileName, Uri url, string sha256, long? size, string contentType, CancellationToken cancellationToken)
+    {
+        var path = paths.FilePath(sha256);
+        if (File.Exists(path) && await IsIntactAsync(path, sha256, cancellationToken))
+        {
+            return Cached(path, sha256, contentType);
+        }
+
+        var created = new UpstreamDownload(sha256, path + $".{Guid.NewGuid():N}.part", path);
+        var download = inflight.GetOrAdd(sha256, created);
+        if (ReferenceEquals(download, created))
+        {
+            _ = Task.Run(() => FetchAsync(index, fileName, url, size, download), CancellationToken.None);
+        }
+
+        return new UpstreamDownloadResult(download, contentType, ImmutableCaching);
+    }
+
+    private static CachedFileResult Cached(string path, string sha256, string contentType) =>
+        new CachedFileResult(TypedResults.PhysicalFile(path, contentType, entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true));
+
+    private async Task<bool> IsIntactAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        if (verified.ContainsKey(sha256))
+        {
+            return true;
+        }
+
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+            if (digest == sha256)
+            {
+                verified[sha256] = true;
+                return true;
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        UpstreamLog.DownloadFailed(logger, Path.GetFileName(path), path, "the cached copy no longer matches its sha256; it is removed and fetched again");
+        File.Delete(path);
+        return false;
+    }
+
+    private async Task FetchAsync(UpstreamIndex index, string fileName, Uri url, long? size, UpstreamDownload download)
+    {
+        try
+        {
+            // Another download may have finished between the caller's look and this one's start.
+            if (File.Exists(download.FinalPath))
+            {
+                download.Succeed();
+                return;
+            }
+
+            Interlocked.Increment(ref fetches);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+            cancel.CancelAfter(timeout);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = index.AuthorizationFor(url);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DownloadException($"the upstream answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            var length = response.Content.Headers.ContentLength ?? size;
+            if (size is not null && length != size)
+            {
+                throw new DownloadException($"the upstream sends {length} bytes, its page lists {size}");
+            }
+
+            cancel.CancelAfter(downloadTimeout);
+            Directory.CreateDirectory(Path.GetDirectoryName(download.FinalPath)!);
+            long total = 0;
+            string digest;
+            await using (var file = new FileStream(download.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous))
+            {
+                download.Begin(length);
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                await using var body = await response.Content.ReadAsStreamAsync(cancel.Token);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancel.Token)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancel.Token);
+                    hash.AppendData(buffer, 0, read);
+                    total += read;
+                    if (length is not null && total > length)
+                    {
+                        throw new DownloadException($"the upstream sent more than the {length} bytes it announced");
+                    }
+
+                    download.Advance();
+                }
+
+                if (length is not null && total != length)
+                {
+                    throw new DownloadException($"the upstream sent {total} of {length} bytes");
+                }
+
+                digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            if (digest != download.Sha256)
+            {
+                throw new DownloadException($"the bytes have sha256 {digest}, the upstream's page lists {download.Sha256}");
+            }
+
+            File.Move(download.TemporaryPath, download.FinalPath, overwrite: true);
+            verified[download.Sha256] = true;
+            UpstreamLog.Cached(logger, fileName, url.GetLeftPart(UriPartial.Path), total);
+            download.Succeed();
+        }
+        catch (Exception ex)
+        {
+            // This runs outside any request: whatever ends it must also release every reader waiting on it.
+            var problem = ex switch
+            {
+                DownloadException => ex.Message,
+                OperationCanceledException when lifetime.ApplicationStopping.IsCancellationRequested => "the server is stopping",
+                OperationCanceledException => $"no answer within Upstream:Timeout ({timeout.TotalSeconds:0.###} s) or Upstream:DownloadTimeout",
+                HttpRequestException or IOException => ex.Message,
+                _ => $"{ex.GetType().Name}: {ex.Message}",
+            };
+            UpstreamLog.DownloadFailed(logger, fileName, url.GetLeftPart(UriPartial.Path), problem);
+            download.Fail(problem);
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(download.TemporaryPath);
+            }
+            catch (IOException)
+            {
+                // Left for the next start's clean-up; the name never looks like a cache entry.
+            }
+
+            inflight.TryRemove(new KeyValuePair<string, UpstreamDownload>(download.Sha256, download));
+        }
+    }
+
+    private sealed class DownloadException(string message) : Exception(message);
+
+    // Adds the long-lived caching header to a cached file (the URL names fixed bytes: the hash is checked).
+    private sealed class CachedFileResult(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.CacheControl = ImmutableCaching;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace PypiForge.Server.Upstream;
+
+internal static partial class UpstreamLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Upstream {Index} could not give the page of {Project} ({Problem}); serving the copy fetched at {FetchedAt:u}. It is asked again on a later request")]
+    public static partial void ServingStale(ILogger logger, string index, string project, string problem, DateTimeOffset fetchedAt);
+
+    [LoggerMessage(2, LogLevel.Warning, "No upstream could give the page of {Project} ({Problem}); answering with the local files only, if any")]
+    public static partial void Unavailable(ILogger logger, string project, string problem);
+
+    [LoggerMessage(3, LogLevel.Warning, "Download of {File} from {Url} failed ({Problem}); nothing was cached, the next request tries again")]
+    public static partial void DownloadFailed(ILogger logger, string file, string url, string problem);
+
+    [LoggerMessage(4, LogLevel.Information, "Cached {File} from {Url} ({Bytes} bytes, sha256 verified)")]
+    public static partial void Cached(ILogger logger, string file, string url, long bytes);
+
+    [LoggerMessage(5, LogLevel.Warning, "Could not write the upstream page cache {Path} ({Problem}); it is kept in memory only")]
+    public static partial void SaveFailed(ILogger logger, string path, string problem);
+
+    [LoggerMessage(7, LogLevel.Information, "{Project} {Version} has an sdist but no wheel for {Target} upstream; build {BuildId} requested")]
+    public static partial void BuildRequested(ILogger logger, string project, string version, string target, string buildId);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not request a build of {Project} {Version} for {Target} ({Problem}); installs get the sdist")]
+    public static partial void BuildNotRequested(ILogger logger, string project, string version, string target, string problem);
+
+    [LoggerMessage(6, LogLevel.Information, "Upstream fallback: {Mode} to {Indexes}; cache in {CacheDirectory}")]
+    public static partial void Configured(ILogger logger, string mode, string indexes, string cacheDirectory);
+}

@@ -87,6 +87,14 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Proxied_upstream_files_need_credentials_too()
+    {
+        using var response = await server.Client.GetAsync($"/upstream/pf-pure/{Wheel}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_health_probe_stays_open_on_a_private_server()
     {
         using var response = await server.Client.GetAsync("/health");

@@ -21,7 +21,19 @@ public static class QueueStorageServiceCollectionExtensions
         {
             // Hangfire's global configuration (log provider, serializer) must be in place before storage starts.
             sp.GetRequiredService<IGlobalConfiguration>();
-            return Create(sp.GetRequiredService<IOptions<QueueStorageOptions>>().Value);
+            QueueStorageOptions options;
+            try
+            {
+                options = sp.GetRequiredService<IOptions<QueueStorageOptions>>().Value;
+            }
+            catch (OptionsValidationException)
+            {
+                // Asked for before start-up validation ran (the dashboard is mapped first): that validation reports the
+                // mistake and stops the host before any job runs, so this placeholder is never used.
+                return new InMemoryStorage(new InMemoryStorageOptions());
+            }
+
+            return Create(options);
         });
         return services;
     }

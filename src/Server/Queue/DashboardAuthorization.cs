@@ -7,8 +7,13 @@ namespace PypiForge.Server.Queue;
 
 /// <summary>The dashboard can delete and requeue jobs: open to loopback requests, and to others only with the
 /// configured admin credentials (HTTP Basic). Never open by accident.</summary>
-internal sealed class DashboardAuthorization(QueueOptions options) : IDashboardAuthorizationFilter
+internal sealed class DashboardAuthorization(Func<QueueOptions> current) : IDashboardAuthorizationFilter
 {
+    public DashboardAuthorization(QueueOptions options)
+        : this(() => options)
+    {
+    }
+
     public bool Authorize(DashboardContext context)
     {
         var http = context.GetHttpContext();
@@ -18,6 +23,7 @@ internal sealed class DashboardAuthorization(QueueOptions options) : IDashboardA
             return true;
         }
 
+        var options = current();
         if (!string.IsNullOrEmpty(options.DashboardUser) && !string.IsNullOrEmpty(options.DashboardPassword)
             && HasCredentials(http.Request.Headers.Authorization.ToString(), options.DashboardUser, options.DashboardPassword))
         {

@@ -26,10 +26,11 @@ public static class QueueServiceCollectionExtensions
 
     public static WebApplication MapBuildQueueDashboard(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<QueueOptions>>().Value;
+        // Read per request: the dashboard is mapped before start-up validation runs, which reports bad values itself.
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<QueueOptions>>();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new DashboardAuthorization(options)],
+            Authorization = [new DashboardAuthorization(() => options.Value)],
             DashboardTitle = "PypiForge builds",
             DisplayStorageConnectionString = false,
             AppPath = "/",

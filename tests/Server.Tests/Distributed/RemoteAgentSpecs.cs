@@ -124,5 +124,36 @@ public sealed class RemoteAgentSpecs
         Assert.Equal(3, await TestPostgres.CountAsync(cluster.Schema, "SELECT count(*) FROM {schema}.pypiforge_build"));
     }
 
+    [Fact]
+    public async Task CancelBuild_reaches_a_remote_agent_which_stops_pip_and_reports_the_build_cancelled()
+    {
+        var staging = TempDirectory.Create("slow-sdist");
+        var pidFile = Path.Combine(staging, "pid");
+        var setup = $$"""
+            import os, time
+            with open({{Quote(pidFile)}} + ".tmp", "w") as f:
+                f.write(str(os.getpid()))
+            os.rename({{Quote(pidFile)}} + ".tmp", {{Quote(pidFile)}})
+            time.sleep(300)
+            """;
+        var sdist = TestDists.Sdist(staging, "pf-endless-1.0", "pf-endless", "1.0", setupPy: setup);
+        await using var cluster = await Cluster.StartAsync([sdist]);
+        var agent = cluster.StartAgent(Cluster.Python311);
+        await cluster.WaitForAgentsAsync(Cluster.Cp311, agent);
+
+        var requested = await cluster.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-endless" }, Targets = { Cluster.Cp311 } });
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(pidFile)), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
+        var pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+
+        await cluster.Client.CancelBuildAsync(new CancelBuildRequest { Id = requested.Id });
+        var build = await cluster.WaitForEndAsync(requested.Id, TimeSpan.FromSeconds(60));
+
+        Assert.True(build.State == BuildState.Cancelled, build + "\n" + cluster.Logs());
+        Assert.Equal("Cancelled on request.", Assert.Single(build.Targets).Error);
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(20)), "setup.py still runs");
+        Assert.False(agent.HasExited);
+        Assert.Empty(Directory.GetFiles(cluster.Root, "pf_endless-*"));
+    }
+
     private static string Quote(string path) => "'" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }

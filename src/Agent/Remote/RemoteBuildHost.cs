@@ -135,16 +135,25 @@ public sealed class RemoteBuildHost(
     private async Task<PublishWheelResponse> SendAsync(PublishWheelHeader header, string wheelPath, CancellationToken cancellationToken)
     {
         using var call = client.PublishWheel(cancellationToken: cancellationToken);
-        await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = header }, cancellationToken);
-        await using var file = File.OpenRead(wheelPath);
-        var buffer = new byte[ChunkBytes];
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            await call.RequestStream.WriteAsync(new PublishWheelChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken);
+            await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = header }, cancellationToken);
+            await using var file = File.OpenRead(wheelPath);
+            var buffer = new byte[ChunkBytes];
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await call.RequestStream.WriteAsync(new PublishWheelChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception ex) when ((ex is RpcException or InvalidOperationException) && !cancellationToken.IsCancellationRequested)
+        {
+            // The server answered before the stream ended (it refused the header, or the size): its status says why,
+            // rather than the write's "cancelled".
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call.ResponseAsync;
     }
 

@@ -155,13 +155,21 @@ public sealed class PublishWheelSpecs : IAsyncLifetime
     private async Task<PublishWheelResponse> Send(PublishWheelHeader header, byte[] data)
     {
         using var call = agents.PublishWheel();
-        await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = header });
-        for (var offset = 0; offset < data.Length; offset += 1000)
+        try
         {
-            await call.RequestStream.WriteAsync(new PublishWheelChunk { Data = ByteString.CopyFrom(data, offset, Math.Min(1000, data.Length - offset)) });
+            await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = header });
+            for (var offset = 0; offset < data.Length; offset += 1000)
+            {
+                await call.RequestStream.WriteAsync(new PublishWheelChunk { Data = ByteString.CopyFrom(data, offset, Math.Min(1000, data.Length - offset)) });
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException)
+        {
+            // The server refused before the stream ended; its answer carries the status.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call.ResponseAsync;
     }
 

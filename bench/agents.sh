@@ -16,22 +16,21 @@ samples="${1:-15}"
 builds="${2:-8}"
 python="${PYTHON:-$(ls -d "$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"/versions/3.11.*/bin/python | sort -V | tail -n 1)}"
 work="$(mktemp -d /tmp/pypiforge-bench-agents.XXXXXX)"
+pg="$(mktemp -d /tmp/pypiforge-bench-pg.XXXXXX)" # its own folder: the postgres user cannot enter $work
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
 as_postgres() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
-    as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+    as_postgres "$pg_bin/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$work" "$pg"
 }
 trap cleanup EXIT
 
-mkdir -p "$work/pg"
-chmod 700 "$work/pg"
-[[ "$(id -u)" -ne 0 ]] || chown postgres:postgres "$work/pg"
+[[ "$(id -u)" -ne 0 ]] || chown postgres:postgres "$pg"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-as_postgres "$pg_bin/initdb" -D "$work/pg/data" -U pypiforge --auth=trust -E UTF8 >/dev/null
-as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $work/pg -c max_connections=200" start >/dev/null
+as_postgres "$pg_bin/initdb" -D "$pg/data" -U pypiforge --auth=trust -E UTF8 >/dev/null
+as_postgres "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg -c max_connections=200" start >/dev/null
 
 cd "$repo"
 dotnet build src/Server -c Release --nologo -v q >/dev/null

@@ -18,8 +18,8 @@ var python = args[3];
 var samples = int.Parse(args[4], CultureInfo.InvariantCulture);
 var builds = int.Parse(args[5], CultureInfo.InvariantCulture);
 var report = new StringBuilder();
-var setuptools = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(python)!)!, "lib"), "setuptools-*.whl", SearchOption.AllDirectories)
-    .Concat(Directory.GetFiles("/usr/lib/python3.11/ensurepip/_bundled", "setuptools-*.whl")).First();
+// The build back-ends pip's isolated builds fetch from the index: setuptools from the interpreter's ensurepip, wheel from Debian.
+var setuptools = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(python)!)!, "lib"), "setuptools-*.whl", SearchOption.AllDirectories).First();
 var wheel = Directory.GetFiles("/usr/share/python-wheels", "wheel-*.whl").First();
 
 var inMemory = await PickupAsync("in-memory, embedded agent", postgresStorage: false);

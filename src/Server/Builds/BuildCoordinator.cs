@@ -109,6 +109,9 @@ public sealed class BuildCoordinator
         }
 
         Directory.CreateDirectory(Path.Combine(logRoot, record.Id));
+
+        // Saved before its jobs exist, so an agent never takes a job of a build a restarted server would not know.
+        Persist(record);
         var display = string.Join(' ', requirements);
         foreach (var target in record.Targets)
         {

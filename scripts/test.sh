@@ -15,9 +15,9 @@ repo_root="$(pwd)"
 results_dir="$repo_root/artifacts/test-results"
 
 # Packages tests drive for real: wheels for offline builds, twine and flit uploads, htpasswd
-# (apache2-utils) for user files, nginx in front
-# of the server, wrk for load.
-apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk)
+# (apache2-utils) for user files, nginx in front of the server, wrk for load, PostgreSQL for the
+# shared queue of remote build agents.
+apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk postgresql)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -35,7 +35,51 @@ finish() {
     if [[ "$status" -eq 0 && "$summary_status" -ne 0 ]]; then
         status=1
     fi
+    stop_postgres
     exit "$status"
+}
+
+# A throwaway PostgreSQL cluster for the distributed-build tests: initdb in a temp folder, listening on
+# loopback only at a free port, trust auth. Run as the postgres user when we are root (initdb refuses root).
+# Its connection string reaches the tests as PYPIFORGE_TEST_POSTGRES; without it they fail (they never skip).
+pg_dir=""
+pg_ctl_bin=""
+as_postgres() {
+    if [[ "$(id -u)" -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+start_postgres() {
+    local bin
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    [[ -n "$bin" && -x "$bin/initdb" ]] ||
+        fail "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with: apt-get install postgresql"
+    pg_dir="$(mktemp -d /tmp/pypiforge-test-pg.XXXXXX)"
+    chmod 700 "$pg_dir"
+    if [[ "$(id -u)" -eq 0 ]]; then
+        chown postgres:postgres "$pg_dir"
+    fi
+    local port
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    as_postgres "$bin/initdb" -D "$pg_dir/data" -U pypiforge --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1 ||
+        fail "initdb failed; see $pg_dir/initdb.log"
+    pg_ctl_bin="$bin/pg_ctl"
+    as_postgres "$pg_ctl_bin" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c max_connections=400 -c fsync=off -c synchronous_commit=off" start >/dev/null ||
+        fail "PostgreSQL did not start; see $pg_dir/server.log"
+    export PYPIFORGE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=pypiforge;Database=postgres;Maximum Pool Size=30"
+    echo "scripts/test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($pg_dir)"
+}
+
+stop_postgres() {
+    if [[ -n "$pg_ctl_bin" && -n "$pg_dir" && -d "$pg_dir/data" ]]; then
+        as_postgres "$pg_ctl_bin" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+        rm -rf "$pg_dir"
+    fi
+    pg_ctl_bin=""
 }
 
 fail() {
@@ -83,6 +127,8 @@ if [[ -n "${CI:-}" ]]; then
     build_args+=(--disable-build-servers)
 fi
 dotnet build PypiForge.sln "${build_args[@]}" || fail "dotnet build failed (errors above)."
+start_postgres
+trap stop_postgres EXIT
 
 test_status=0
 dotnet test PypiForge.sln -c Release --no-build --logger trx --results-directory "$results_dir" "$@" ||

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PypiForge.Agent.Queue;
 using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
 
@@ -13,6 +14,7 @@ namespace PypiForge.Agent.Building;
 /// exactly those targets' queues. Hangfire's server registry is then the list of live agents and their targets.</summary>
 public sealed class AgentHostedService(
     IOptions<AgentOptions> options,
+    IOptions<QueueStorageOptions> queueOptions,
     TargetDiscovery discovery,
     TargetRegistry registry,
     JobStorage storage,
@@ -70,6 +72,10 @@ public sealed class AgentHostedService(
                 // How soon a deleted (cancelled) job's token fires when the host could not signal it directly.
                 CancellationCheckInterval = TimeSpan.FromSeconds(1),
                 SchedulePollingInterval = TimeSpan.FromSeconds(1),
+                // The registry of live agents: a killed agent stops beating and is removed after AgentTimeout.
+                HeartbeatInterval = queueOptions.Value.HeartbeatInterval,
+                ServerTimeout = queueOptions.Value.AgentTimeout,
+                ServerCheckInterval = queueOptions.Value.HeartbeatInterval,
             },
             storage);
     }

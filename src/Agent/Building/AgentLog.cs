@@ -18,4 +18,13 @@ internal static partial class AgentLog
 
     [LoggerMessage(104, LogLevel.Warning, "Interpreter {Interpreter} has the same tags as {Existing} ({Target}); it is not used")]
     public static partial void TargetDuplicate(ILogger logger, string interpreter, string existing, string target);
+
+    [LoggerMessage(105, LogLevel.Warning, "The server did not answer {Call} ({Problem}); trying again in {Delay} s")]
+    public static partial void ServerUnavailable(ILogger logger, string call, string problem, double delay);
+
+    [LoggerMessage(106, LogLevel.Warning, "Could not send {Count} log lines of build {BuildId} to the server ({Problem}); they are missing from its log")]
+    public static partial void LogLinesLost(ILogger logger, int count, string buildId, string problem);
+
+    [LoggerMessage(107, LogLevel.Information, "Remote agent for {Server}, queue storage {Storage} (schema {Schema})")]
+    public static partial void RemoteStarted(ILogger logger, string server, string storage, string schema);
 }

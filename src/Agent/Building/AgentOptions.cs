@@ -5,8 +5,9 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>Interpreters to build with; each becomes a target (its tags are discovered by running it).</summary>
-    public List<string> Interpreters { get; set; } = ["python3"];
+    /// <summary>Interpreters to build with; each becomes a target (its tags are discovered by running it). None configured:
+    /// <c>python3</c>. (Empty here, filled after binding: the binder appends to a list, so a default item would always stay.)</summary>
+    public List<string> Interpreters { get; set; } = [];
 
     /// <summary>Concurrent builds on this agent.</summary>
     public int WorkerCount { get; set; } = Math.Max(1, Environment.ProcessorCount);

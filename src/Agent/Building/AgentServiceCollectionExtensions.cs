@@ -11,7 +11,14 @@ public static class AgentServiceCollectionExtensions
     /// <summary>A build agent in this process. The host must also register an <see cref="IBuildHost"/> and a Hangfire JobStorage.</summary>
     public static IServiceCollection AddBuildAgent(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section))
+            .PostConfigure(static o =>
+            {
+                if (o.Interpreters.Count == 0)
+                {
+                    o.Interpreters.Add("python3");
+                }
+            });
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<TargetDiscovery>();
         services.AddSingleton<PipWheelRunner>();

@@ -82,9 +82,15 @@ public sealed class BuildJob(
             await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, $"The agent failed: {ex.Message}", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             throw;
         }
-        catch (OperationCanceledException) when (spec.Cancelled.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // A person cancelled the build: record it and end the job normally (nothing to retry).
+            // A person cancelled the build: record it and end the job normally (nothing to retry). A remote agent may
+            // hear of it first from Hangfire (the job was deleted), so the host is asked before treating it as shutdown.
+            if (!spec.Cancelled.IsCancellationRequested && !await host.CancelRequestedAsync(buildId, target))
+            {
+                throw;
+            }
+
             await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Cancelled, "Cancelled on request.", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             return $"Cancelled on request after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s.";
         }

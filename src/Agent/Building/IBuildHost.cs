@@ -19,6 +19,9 @@ public interface IBuildHost
     /// <summary>Checks a produced wheel and publishes it into the served folder (or explains why not).</summary>
     Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken);
 
+    /// <summary>Whether a person cancelled the build (asked when a job was stopped, to tell cancellation from shutdown).</summary>
+    Task<bool> CancelRequestedAsync(string buildId, string target);
+
     /// <summary>Records how the target ended.</summary>
     Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken);
 }

@@ -11,19 +11,52 @@ using PypiForge.Server.Catalog;
 namespace PypiForge.Server.Builds;
 
 /// <summary>Builds: validates requests, records them, queues one Hangfire job per target and follows them to the end.</summary>
-public sealed class BuildCoordinator(
-    IBackgroundJobClient jobs,
-    LiveTargets liveTargets,
-    IOptions<CatalogOptions> catalogOptions,
-    TimeProvider time,
-    ILogger<BuildCoordinator> logger)
+/// <remarks>Records live in memory and, with PostgreSQL queue storage, also in the database (<see cref="IBuildStore"/>):
+/// a restarted server loads them, so no queued, running or finished build is forgotten.</remarks>
+public sealed class BuildCoordinator
 {
     private const int MaxRequirements = 100;
     private readonly ConcurrentDictionary<string, BuildRecord> builds = new(StringComparer.Ordinal);
     private readonly Lock requestLock = new();
     private readonly List<BuildRecord> ordered = [];
     private readonly Dictionary<string, BuildRecord> byIdempotencyKey = new(StringComparer.Ordinal);
-    private readonly string logRoot = Path.Combine(catalogOptions.Value.StatePath, "builds");
+    private readonly IBackgroundJobClient jobs;
+    private readonly LiveTargets liveTargets;
+    private readonly IBuildStore store;
+    private readonly TimeProvider time;
+    private readonly ILogger<BuildCoordinator> logger;
+    private readonly string logRoot;
+
+    internal BuildCoordinator(
+        IBackgroundJobClient jobs,
+        LiveTargets liveTargets,
+        IBuildStore store,
+        IOptions<CatalogOptions> catalogOptions,
+        TimeProvider time,
+        ILogger<BuildCoordinator> logger)
+    {
+        this.jobs = jobs;
+        this.liveTargets = liveTargets;
+        this.store = store;
+        this.time = time;
+        this.logger = logger;
+        logRoot = Path.Combine(catalogOptions.Value.StatePath, "builds");
+        foreach (var stored in store.LoadAll())
+        {
+            var record = BuildRecord.FromStored(stored);
+            builds[record.Id] = record;
+            ordered.Add(record);
+            if (record.IdempotencyKey is not null)
+            {
+                byIdempotencyKey[record.IdempotencyKey] = record;
+            }
+        }
+
+        if (ordered.Count > 0)
+        {
+            BuildsLog.Restored(logger, ordered.Count, ordered.Count(static b => !b.IsFinished));
+        }
+    }
 
     public Build Request(RequestBuildRequest request)
     {
@@ -76,6 +109,9 @@ public sealed class BuildCoordinator(
         }
 
         Directory.CreateDirectory(Path.Combine(logRoot, record.Id));
+
+        // Saved before its jobs exist, so an agent never takes a job of a build a restarted server would not know.
+        Persist(record);
         var display = string.Join(' ', requirements);
         foreach (var target in record.Targets)
         {
@@ -87,6 +123,7 @@ public sealed class BuildCoordinator(
             }
         }
 
+        Persist(record);
         BuildsLog.Requested(logger, record.Id, display, string.Join(", ", targets));
         return Snapshot(record);
     }
@@ -154,6 +191,7 @@ public sealed class BuildCoordinator(
             jobs.Delete(jobId);
         }
 
+        Persist(record);
         BuildsLog.Cancelled(logger, id);
         Publish(record, null);
         return Get(id);
@@ -198,6 +236,18 @@ public sealed class BuildCoordinator(
     });
 
     internal BuildRecord? TryFind(string id) => builds.GetValueOrDefault(id);
+
+    /// <summary>Saves the record's state now (PostgreSQL storage); called after each change of a target's state, not per log line.</summary>
+    internal void Persist(BuildRecord record)
+    {
+        StoredBuild stored;
+        lock (record.Sync)
+        {
+            stored = record.ToStored();
+        }
+
+        store.Save(stored);
+    }
 
     /// <summary>Sends an event to the build's watchers (a snapshot when <paramref name="log"/> is null); ends them when the build ends.</summary>
     internal static void Publish(BuildRecord record, LogLine? log)

@@ -32,6 +32,9 @@ internal sealed class BuildRecord(
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>Bumped on every save, so a late save of an older state never overwrites a newer one.</summary>
+    public long Version { get; set; }
+
     public List<TargetRecord> Targets { get; } = [];
 
     public List<Channel<BuildEvent>> Watchers { get; } = [];
@@ -46,6 +49,48 @@ internal sealed class BuildRecord(
         : TargetState.Succeeded;
 
     public TargetRecord? Find(string target) => Targets.FirstOrDefault(t => t.Name == target);
+
+    /// <summary>The record to persist; call under <see cref="Sync"/>.</summary>
+    public StoredBuild ToStored() => new(
+        Id, ++Version, Requirements, WithDependencies, Prerelease, IdempotencyKey, DedupeKey, CreatedAt, FinishedAt,
+        [.. Targets.Select(static t => new StoredTarget(
+            t.Name, t.LogPath, t.State, t.JobId, [.. t.Wheels], t.Error, [.. t.Tail], t.StartedAt, t.FinishedAt, t.Duration, t.CancelRequested))]);
+
+    public static BuildRecord FromStored(StoredBuild stored)
+    {
+        var record = new BuildRecord(stored.Id, stored.Requirements, stored.WithDependencies, stored.Prerelease, stored.IdempotencyKey, stored.DedupeKey, stored.CreatedAt)
+        {
+            FinishedAt = stored.FinishedAt,
+            Version = stored.Version,
+        };
+        foreach (var t in stored.Targets)
+        {
+            var target = new TargetRecord(t.Name, t.LogPath)
+            {
+                State = t.State,
+                JobId = t.JobId,
+                Error = t.Error,
+                StartedAt = t.StartedAt,
+                FinishedAt = t.FinishedAt,
+                Duration = t.Duration,
+                CancelRequested = t.CancelRequested,
+            };
+            target.Wheels.AddRange(t.Wheels);
+            foreach (var line in t.Tail)
+            {
+                target.AddLine(line);
+            }
+
+            if (t.CancelRequested)
+            {
+                target.Cancellation.Cancel();
+            }
+
+            record.Targets.Add(target);
+        }
+
+        return record;
+    }
 }
 
 /// <summary>One target of a build.</summary>

@@ -16,4 +16,10 @@ internal static partial class BuildsLog
 
     [LoggerMessage(204, LogLevel.Warning, "Wheel {FileName} from build {BuildId} was not published: {Reason}")]
     public static partial void NotPublished(ILogger logger, string fileName, string buildId, string reason);
+
+    [LoggerMessage(205, LogLevel.Information, "Restored {Count} builds from PostgreSQL ({Unfinished} not finished)")]
+    public static partial void Restored(ILogger logger, int count, int unfinished);
+
+    [LoggerMessage(206, LogLevel.Warning, "Agent {Peer} sent a wheel that was refused ({Status}): {Reason}")]
+    public static partial void PublishRefused(ILogger logger, string peer, string status, string reason);
 }

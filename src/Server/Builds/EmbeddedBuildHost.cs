@@ -52,6 +52,11 @@ public sealed class EmbeddedBuildHost(
             }
         }
 
+        if (spec is not null)
+        {
+            coordinator.Persist(record);
+        }
+
         BuildCoordinator.Publish(record, null);
         return Task.FromResult(spec);
     }
@@ -87,6 +92,20 @@ public sealed class EmbeddedBuildHost(
         return result;
     }
 
+    public Task<bool> CancelRequestedAsync(string buildId, string target)
+    {
+        var record = coordinator.TryFind(buildId);
+        if (record is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (record.Sync)
+        {
+            return Task.FromResult(record.Find(target)?.CancelRequested ?? false);
+        }
+    }
+
     public Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken)
     {
         var record = coordinator.TryFind(buildId);
@@ -118,6 +137,7 @@ public sealed class EmbeddedBuildHost(
             coordinator.Finish(record, state, outcome.State, outcome.Error);
         }
 
+        coordinator.Persist(record);
         BuildsLog.TargetEnded(logger, buildId, target, outcome.State.ToString());
         BuildCoordinator.Publish(record, null);
         return Task.CompletedTask;

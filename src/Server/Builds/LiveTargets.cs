@@ -1,18 +1,28 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Queue;
 using PypiForge.Packaging;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Server.Builds;
 
 /// <summary>The targets some live agent serves, read from Hangfire's own server registry and queues — no registry of ours.</summary>
-public sealed class LiveTargets(JobStorage storage)
+/// <remarks>An agent whose last heartbeat is older than Queue:AgentTimeout counts as dead even before a live Hangfire server
+/// removes it from the registry (with only remote agents, a dead one may be the last to have done that).</remarks>
+public sealed class LiveTargets(JobStorage storage, IOptions<QueueStorageOptions> options, TimeProvider time)
 {
     public IReadOnlyList<Target> List(Func<string, long> running)
     {
         var monitoring = storage.GetMonitoringApi();
         var byTarget = new SortedDictionary<string, Target>(StringComparer.Ordinal);
+        var oldest = time.GetUtcNow().UtcDateTime - options.Value.AgentTimeout;
         foreach (var server in monitoring.Servers())
         {
+            if (server.Heartbeat is { } beat && DateTime.SpecifyKind(beat, DateTimeKind.Utc) < oldest)
+            {
+                continue;
+            }
+
             foreach (var queue in server.Queues)
             {
                 // Only target queues: a target's queue name is its tag triple.

@@ -136,6 +136,9 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
         Assert.Equal(read, await StatusOf(() => builds.ListBuildsAsync(new ListBuildsRequest(), headers).ResponseAsync));
         Assert.Equal(build, await StatusOf(() => builds.CancelBuildAsync(new CancelBuildRequest { Id = "no-such-build" }, headers).ResponseAsync));
         Assert.Equal(admin, await StatusOf(() => packages.DeleteFileAsync(new DeleteFileRequest { Filename = "pf_nothing-1.0-py3-none-any.whl" }, headers).ResponseAsync));
+        var agentCall = await StatusOf(() => new AgentService.AgentServiceClient(channel)
+            .BeginTargetAsync(new BeginTargetRequest { BuildId = "no-such-build", Target = "cp311-cp311-linux_x86_64" }, headers).ResponseAsync);
+        Assert.Equal(build == StatusCode.NotFound ? StatusCode.OK : build, agentCall); // agents report with "build"
     }
 
     [Fact]

@@ -1,0 +1,110 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Queue;
+using PypiForge.Protos.V1;
+
+namespace PypiForge.Agent.Remote;
+
+/// <summary>The remote agent executable:
+/// <c>dotnet run --project src/Agent -- --server http://HOST:50051 --token T --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
+/// It serves its targets' queues in the shared PostgreSQL storage, reads sources from the server's /simple/ and
+/// sends what it builds to the server, which publishes it.</summary>
+public static class AgentProgram
+{
+    /// <summary>Short command-line switches for the keys an agent needs.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--server"] = "Agent:Server",
+        ["--token"] = "Agent:Token",
+        ["--hangfire"] = "Queue:ConnectionString",
+        ["--index-url"] = "Agent:IndexUrl",
+    };
+
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = false });
+
+        // A remote agent shares its queue with the server, so it is PostgreSQL unless configured otherwise.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queue:Storage"] = nameof(QueueStorageKind.PostgreSql) });
+        builder.Configuration.AddEnvironmentVariables("PYPIFORGE_");
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
+        builder.Services.AddRemoteBuildAgent(builder.Configuration);
+
+        using var host = builder.Build();
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("The PypiForge agent cannot start, the configuration is invalid:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure);
+            }
+
+            return 2;
+        }
+
+        var remote = host.Services.GetRequiredService<IOptions<RemoteAgentOptions>>().Value;
+        var queue = host.Services.GetRequiredService<IOptions<QueueStorageOptions>>().Value;
+        if (queue.Storage != QueueStorageKind.PostgreSql)
+        {
+            await Console.Error.WriteLineAsync("The PypiForge agent cannot start: Queue:Storage is InMemory, which only the server's embedded agent can share; give --hangfire \"Host=…\".");
+            return 2;
+        }
+
+        AgentLog.RemoteStarted(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentProgram)), remote.Server!.ToString(), queue.Storage.ToString(), queue.Schema);
+        try
+        {
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            await Console.Error.WriteLineAsync($"The PypiForge agent cannot reach its queue storage (Queue:ConnectionString, --hangfire): {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>An agent that reports to a remote server: Hangfire on the shared storage, the build agent, and the gRPC host.</summary>
+    public static IServiceCollection AddRemoteBuildAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RemoteAgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RemoteAgentOptions>, RemoteAgentOptionsValidator>();
+        services.AddQueueStorage(configuration);
+        services.AddHangfire(static configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddSingleton(static sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Server!));
+        services.AddSingleton(static sp =>
+        {
+            var token = sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Token;
+            CallInvoker invoker = sp.GetRequiredService<GrpcChannel>().CreateCallInvoker();
+            if (!string.IsNullOrEmpty(token))
+            {
+                // Every call carries the agent's token; the server's "build" policy checks it.
+                invoker = invoker.Intercept(metadata =>
+                {
+                    metadata.Add("authorization", "Bearer " + token);
+                    return metadata;
+                });
+            }
+
+            return new AgentService.AgentServiceClient(invoker);
+        });
+        services.AddSingleton<RemoteBuildHost>();
+        services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<RemoteBuildHost>());
+        services.AddBuildAgent(configuration);
+        return services;
+    }
+}

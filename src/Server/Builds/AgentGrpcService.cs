@@ -1,0 +1,120 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Remote;
+using PypiForge.Protos.V1;
+using PypiForge.Server.Hosting;
+using PypiForge.Server.Queue;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>The internal gRPC service remote agents report to: the same calls the embedded agent makes in-process
+/// (<see cref="EmbeddedBuildHost"/>), plus the wheel upload. The server stays the only writer of the package folder.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Auth.Policies.Build)]
+public sealed class AgentGrpcService(
+    EmbeddedBuildHost host,
+    BuildCoordinator coordinator,
+    RemoteWheelReceiver receiver,
+    ServerEndpoints endpoints,
+    IOptions<QueueOptions> options,
+    ILogger<AgentGrpcService> logger) : AgentService.AgentServiceBase
+{
+    private const int MaxLinesPerCall = 2_000;
+    private const int MaxLineLength = 16 * 1024;
+
+    public override async Task<BeginTargetResponse> BeginTarget(BeginTargetRequest request, ServerCallContext context)
+    {
+        RequireIds(request.BuildId, request.Target);
+        var spec = await host.BeginAsync(request.BuildId, request.Target, context.CancellationToken);
+        var response = new BeginTargetResponse { Found = spec is not null, HttpPort = endpoints.HttpBaseUri.Port };
+        if (spec is not null)
+        {
+            response.Requirements.AddRange(spec.Requirements);
+            response.WithDependencies = spec.WithDependencies;
+            response.Prerelease = spec.Prerelease;
+        }
+
+        return response;
+    }
+
+    public override async Task<AppendLogResponse> AppendLog(AppendLogRequest request, ServerCallContext context)
+    {
+        RequireIds(request.BuildId, request.Target);
+        if (request.Lines.Count > MaxLinesPerCall)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxLinesPerCall} lines per AppendLog call; send them in batches."));
+        }
+
+        var target = Target(request.BuildId, request.Target);
+        var lines = request.Lines.Select(static l => l.Length > MaxLineLength ? l[..MaxLineLength] + "…" : l).ToList();
+        foreach (var line in lines)
+        {
+            host.Log(request.BuildId, request.Target, line);
+        }
+
+        if (lines.Count > 0)
+        {
+            // The embedded agent's pip writes this file itself; a remote agent's lines are appended here.
+            Directory.CreateDirectory(Path.GetDirectoryName(target.LogPath)!);
+            await File.AppendAllLinesAsync(target.LogPath, lines, context.CancellationToken);
+        }
+
+        return new AppendLogResponse { CancelRequested = target.CancelRequested };
+    }
+
+    public override async Task<PublishWheelResponse> PublishWheel(IAsyncStreamReader<PublishWheelChunk> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var wheel = await receiver.ReceiveAsync(requestStream, options.Value.MaxWheelBytes, context.CancellationToken);
+            return AgentProtoMapping.ToProto(wheel);
+        }
+        catch (RpcException ex)
+        {
+            BuildsLog.PublishRefused(logger, context.Peer, ex.StatusCode.ToString(), ex.Status.Detail);
+            throw;
+        }
+    }
+
+    public override async Task<CompleteTargetResponse> CompleteTarget(CompleteTargetRequest request, ServerCallContext context)
+    {
+        RequireIds(request.BuildId, request.Target);
+        _ = Target(request.BuildId, request.Target);
+        var state = request.State switch
+        {
+            TargetOutcomeState.Succeeded => TargetState.Succeeded,
+            TargetOutcomeState.Failed => TargetState.Failed,
+            TargetOutcomeState.Cancelled => TargetState.Cancelled,
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "state must be SUCCEEDED, FAILED or CANCELLED.")),
+        };
+        var outcome = new TargetOutcome(
+            state,
+            string.IsNullOrEmpty(request.Error) ? null : request.Error,
+            [.. request.LogTail.TakeLast(TargetRecord.TailLines)],
+            [.. request.Wheels.Select(AgentProtoMapping.FromProto)],
+            request.Duration?.ToTimeSpan() ?? TimeSpan.Zero);
+        await host.CompleteAsync(request.BuildId, request.Target, outcome, context.CancellationToken);
+        return new CompleteTargetResponse();
+    }
+
+    private static void RequireIds(string buildId, string target)
+    {
+        if (string.IsNullOrEmpty(buildId) || string.IsNullOrEmpty(target))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "build_id and target are required."));
+        }
+    }
+
+    private TargetRecord Target(string buildId, string target)
+    {
+        var record = coordinator.TryFind(buildId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No build with id '{buildId}' on this server."));
+        lock (record.Sync)
+        {
+            return record.Find(target)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"Build {buildId} has no target '{target}'."));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Agent.Targets;
+using PypiForge.Packaging;
+using PypiForge.Protos.V1;
+using PypiForge.Server.Catalog;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>Receives a wheel a remote agent streams: header first, then the bytes, spooled outside the package folder
+/// while hashing. Only a complete stream whose size and sha256 match the header reaches <see cref="EmbeddedBuildHost"/>,
+/// which checks the wheel and publishes it atomically; any failure leaves nothing behind.</summary>
+public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoordinator coordinator, IOptions<CatalogOptions> catalogOptions)
+{
+    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, "agent-uploads");
+
+    public async Task<PublishedWheel> ReceiveAsync(IAsyncStreamReader<PublishWheelChunk> stream, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!await stream.MoveNext(cancellationToken) || stream.Current.PartCase != PublishWheelChunk.PartOneofCase.Header)
+        {
+            throw Fail(StatusCode.InvalidArgument, "The first message of PublishWheel must be the header (build_id, target, file_name, size, sha256).");
+        }
+
+        var header = stream.Current.Header;
+        var target = Check(header, maxBytes);
+        var spool = Directory.CreateDirectory(Path.Combine(spoolRoot, Guid.NewGuid().ToString("N")));
+        try
+        {
+            var path = Path.Combine(spool.FullName, header.FileName);
+            long received = 0;
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                while (await stream.MoveNext(cancellationToken))
+                {
+                    if (stream.Current.PartCase != PublishWheelChunk.PartOneofCase.Data)
+                    {
+                        throw Fail(StatusCode.InvalidArgument, "Only the first message of PublishWheel may be a header; the rest must be data.");
+                    }
+
+                    var data = stream.Current.Data.Memory;
+                    received += data.Length;
+                    if (received > header.Size)
+                    {
+                        throw Fail(StatusCode.InvalidArgument, $"The stream for {header.FileName} holds more than the {header.Size:N0} bytes its header declares.");
+                    }
+
+                    sha.AppendData(data.Span);
+                    await file.WriteAsync(data, cancellationToken);
+                }
+            }
+
+            if (received != header.Size)
+            {
+                throw Fail(StatusCode.DataLoss, $"The stream for {header.FileName} ended after {received:N0} of {header.Size:N0} bytes; nothing was published.");
+            }
+
+            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (actual != header.Sha256)
+            {
+                throw Fail(StatusCode.DataLoss, $"{header.FileName} arrived with sha256 {actual}, not the {header.Sha256} its header declares; nothing was published.");
+            }
+
+            return await host.PublishAsync(header.BuildId, target, path, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                spool.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover spool folder is outside the package folder and harmless; the next start may remove it.
+            }
+        }
+    }
+
+    private BuildTarget Check(PublishWheelHeader header, long maxBytes)
+    {
+        var name = header.FileName;
+        if (string.IsNullOrEmpty(name) || name.Length > 255 || name != Path.GetFileName(name) || name.Contains('\\', StringComparison.Ordinal)
+            || name.StartsWith('.') || name.Any(char.IsControl) || !WheelFilename.TryParse(name, out _))
+        {
+            throw Fail(StatusCode.InvalidArgument, $"file_name '{Printable(name)}' is not a bare wheel file name (PEP 427, no folders).");
+        }
+
+        if (header.Size <= 0)
+        {
+            throw Fail(StatusCode.InvalidArgument, $"size is {header.Size}; give the wheel's size in bytes.");
+        }
+
+        if (header.Size > maxBytes)
+        {
+            throw Fail(StatusCode.ResourceExhausted, $"{name} is {header.Size:N0} bytes; this server takes wheels up to {maxBytes:N0} bytes (Queue:MaxWheelBytes).");
+        }
+
+        if (!Sha256Hex().IsMatch(header.Sha256))
+        {
+            throw Fail(StatusCode.InvalidArgument, "sha256 must be 64 lowercase hex digits.");
+        }
+
+        if (!WheelTag.TryParse(header.Target, out var targetTag) || header.SupportedTags.Count == 0)
+        {
+            throw Fail(StatusCode.InvalidArgument, $"target '{Printable(header.Target)}' is not a target name, or supported_tags is empty.");
+        }
+
+        var supported = new List<WheelTag>();
+        foreach (var text in header.SupportedTags)
+        {
+            if (!WheelTag.TryParse(text, out var tag))
+            {
+                throw Fail(StatusCode.InvalidArgument, $"supported_tags holds '{Printable(text)}', which is not a tag triple like cp311-cp311-linux_x86_64.");
+            }
+
+            supported.Add(tag);
+        }
+
+        var record = coordinator.TryFind(header.BuildId)
+            ?? throw Fail(StatusCode.NotFound, $"No build with id '{Printable(header.BuildId)}' on this server; nothing was published.");
+        lock (record.Sync)
+        {
+            var state = record.Find(header.Target)
+                ?? throw Fail(StatusCode.NotFound, $"Build {record.Id} has no target '{header.Target}'.");
+            if (state.State != TargetState.Running)
+            {
+                throw Fail(StatusCode.FailedPrecondition, $"Build {record.Id} is {state.State} for {header.Target}, not running; its wheels are no longer taken.");
+            }
+        }
+
+        return new BuildTarget(header.Target, "(remote agent)", string.Empty, targetTag, supported);
+    }
+
+    private static RpcException Fail(StatusCode code, string message) => new(new Status(code, message));
+
+    private static string Printable(string text) =>
+        new([.. text.Take(120).Select(static c => char.IsControl(c) ? '?' : c)]);
+
+    [GeneratedRegex("\\A[0-9a-f]{64}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Sha256Hex();
+}

@@ -1,0 +1,45 @@
+using PypiForge.Server.Tests.Support;
+
+namespace PypiForge.Server.Tests.Distributed;
+
+/// <summary>Start-up mistakes of a remote agent or of a PostgreSQL-backed server end with exit code 2 and a message naming the key.</summary>
+public sealed class AgentConfigurationSpecs
+{
+    [Fact]
+    public async Task An_agent_without_a_server_address_exits_2_naming_Agent_Server()
+    {
+        var work = TempDirectory.Create("agent-config");
+        await using var agent = AgentProcess.Start(["--hangfire", TestPostgres.ConnectionString], work);
+
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)), agent.Output);
+        Assert.Equal(2, agent.ExitCode);
+        Assert.Contains("Agent:Server (--server) is missing", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_without_a_queue_connection_string_exits_2_naming_it()
+    {
+        var work = TempDirectory.Create("agent-config");
+        await using var agent = AgentProcess.Start(["--server", "http://127.0.0.1:1"], work);
+
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)), agent.Output);
+        Assert.Equal(2, agent.ExitCode);
+        Assert.Contains("Queue:ConnectionString is empty", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("--hangfire", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Queue:Storage", "PostgreSql", "Queue:ConnectionString is empty")]
+    [InlineData("--Queue:Schema", "Bad-Schema", "Queue:Schema is 'Bad-Schema'")]
+    [InlineData("--Queue:AgentTimeout", "00:00:01", "Queue:AgentTimeout is 00:00:01")]
+    [InlineData("--Queue:MaxWheelBytes", "10", "Queue:MaxWheelBytes must be")]
+    public async Task A_server_with_bad_queue_settings_exits_2_naming_the_key(string key, string value, string message)
+    {
+        var root = TempDirectory.Create("server-config");
+        await using var server = ServerProcess.Start(root, ["--urls", "http://127.0.0.1:0", "--grpc-port", "0", "--root", root, key, value]);
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), server.Output);
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains(message, server.Output, StringComparison.Ordinal);
+    }
+}

@@ -25,6 +25,7 @@ public sealed class TokenStore
     private Dictionary<string, StoredToken> byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredToken> internalTokens = new(StringComparer.Ordinal);
     private (long Length, DateTime Written) seen = (-1, default);
+    private long lastAnyCheck = long.MinValue / 2;
 
     public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger)
         : this(options.Value.StatePath, logger)
@@ -37,7 +38,22 @@ public sealed class TokenStore
         this.logger = logger;
     }
 
-    public bool Any => Current().Count > 0;
+    /// <summary>Whether any token exists. Asked for every unsigned loopback request, so the file is looked at no
+    /// more than once a second here (a token created by the CLI counts within a second).</summary>
+    public bool Any
+    {
+        get
+        {
+            var now = Environment.TickCount64;
+            if (now - Volatile.Read(ref lastAnyCheck) > 1000)
+            {
+                Current();
+                Volatile.Write(ref lastAnyCheck, now);
+            }
+
+            return Volatile.Read(ref tokens).Count > 0;
+        }
+    }
 
     public IReadOnlyList<StoredToken> List() => Current();
 

@@ -10,14 +10,44 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
     private readonly Lock gate = new();
     private Dictionary<string, string> users = new(StringComparer.Ordinal);
     private (long Length, DateTime Written) seen = (-1, default);
+    private static readonly TimeSpan RememberSuccess = TimeSpan.FromMinutes(5);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> verified = new(StringComparer.Ordinal);
 
     public bool Configured => path is not null;
 
     /// <summary>Whether at least one user can sign in.</summary>
     public bool Any => Current().Count > 0;
 
-    public bool Verify(string user, string password) =>
-        Current().TryGetValue(user, out var hash) && HtpasswdHash.Verify(password, hash);
+    /// <summary>Checks a password. bcrypt costs milliseconds by design and pip sends the password with every request
+    /// of an install, so a success is remembered for a few minutes (keyed by a hash of user, password and stored
+    /// hash: a changed file or password misses). Failures are never remembered.</summary>
+    public bool Verify(string user, string password)
+    {
+        if (!Current().TryGetValue(user, out var hash))
+        {
+            return false;
+        }
+
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{user}\n{password}\n{hash}")));
+        var now = Environment.TickCount64;
+        if (verified.TryGetValue(key, out var until) && until > now)
+        {
+            return true;
+        }
+
+        if (!HtpasswdHash.Verify(password, hash))
+        {
+            return false;
+        }
+
+        if (verified.Count > 10_000)
+        {
+            verified.Clear();
+        }
+
+        verified[key] = now + (long)RememberSuccess.TotalMilliseconds;
+        return true;
+    }
 
     /// <summary>Loads the file now; used at start-up so a missing file is reported before the first request.</summary>
     public int Load() => Current().Count;

@@ -23,7 +23,11 @@ public static class AuthServiceCollectionExtensions
         {
             foreach (var permission in new[] { Permissions.Read, Permissions.Upload, Permissions.Build, Permissions.Admin })
             {
-                options.AddPolicy(PermissionNames.Format(permission), policy => policy.AddRequirements(new PermissionRequirement(permission)));
+                // Each policy names the scheme, so credentials are read only where a policy asks for them (no
+                // UseAuthentication middleware on the hot path of public index pages).
+                options.AddPolicy(PermissionNames.Format(permission), policy => policy
+                    .AddAuthenticationSchemes(PypiForgeAuthenticationHandler.SchemeName)
+                    .AddRequirements(new PermissionRequirement(permission)));
             }
         });
         return services;

@@ -83,12 +83,17 @@ public static class PypiForgeServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
         app.UseAuthorization();
         app.UsePrivateCaching();
 
-        // Everything a reader sees needs "read" (anonymous by default, Auth:AnonymousRead); writes check their own.
-        var reads = app.MapGroup(string.Empty).RequireAuthorization(Policies.Read);
+        // Everything a reader sees needs "read". With anonymous reads on (the default) the public pages carry no policy
+        // at all, so credentials are not even looked at there; writes and private reads check theirs.
+        var reads = app.MapGroup(string.Empty);
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousRead)
+        {
+            reads.RequireAuthorization(Policies.Read);
+        }
+
         reads.MapHome();
         reads.MapSimpleIndex();
         reads.MapPackageFiles();

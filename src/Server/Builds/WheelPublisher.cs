@@ -99,10 +99,7 @@ public sealed class WheelPublisher(
     }
 
     // A file of this name anywhere in the folder (subfolders too) belongs to the same project: look there, not at every file.
-    private CatalogFile? Served(WheelFilename wheel) =>
-        catalog.TryGetProject(wheel.NormalizedProject, out var project)
-            ? project.Files.FirstOrDefault(f => string.Equals(f.FileName, wheel.FileName, StringComparison.OrdinalIgnoreCase))
-            : null;
+    private CatalogFile? Served(WheelFilename wheel) => catalog.FindByFileName(wheel);
 
     private string? CheckContents(string path, WheelFilename wheel)
     {

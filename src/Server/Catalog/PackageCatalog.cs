@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PypiForge.Packaging;
 
 namespace PypiForge.Server.Catalog;
 
@@ -50,4 +51,11 @@ public sealed class PackageCatalog
 
     public bool TryGetFile(string relativePath, out CatalogFile file) =>
         Current.FilesByPath.TryGetValue(relativePath, out file!);
+
+    /// <summary>The served file with this name (any case, in any subfolder: a name belongs to one project), or null.
+    /// Writers use it to decide whether a name is taken.</summary>
+    public CatalogFile? FindByFileName(DistributionFilename distribution) =>
+        TryGetProject(distribution.NormalizedProject, out var project)
+            ? project.Files.FirstOrDefault(f => string.Equals(f.FileName, distribution.FileName, StringComparison.OrdinalIgnoreCase))
+            : null;
 }

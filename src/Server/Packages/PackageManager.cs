@@ -10,10 +10,10 @@ public sealed class PackageManager(IOptions<CatalogOptions> options, PackageCata
 {
     private readonly string root = options.Value.RootPath;
 
-    /// <summary>The served file of this name, or null.</summary>
+    /// <summary>The served file of exactly this name (case-sensitive, as on the project page), or null.</summary>
     public CatalogFile? Find(string fileName) =>
-        DistributionFilename.TryParse(fileName, out var distribution) && catalog.TryGetProject(distribution.NormalizedProject, out var project)
-            ? project.Files.FirstOrDefault(f => string.Equals(f.FileName, fileName, StringComparison.Ordinal))
+        DistributionFilename.TryParse(fileName, out var distribution) && catalog.FindByFileName(distribution) is { } file && file.FileName == fileName
+            ? file
             : null;
 
     /// <summary>The files of a release (version compared as PEP 440 says: 1.0 and 1.0.0 are one release).</summary>

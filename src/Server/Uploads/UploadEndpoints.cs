@@ -33,9 +33,8 @@ public static class UploadEndpoints
         PackageManager packages,
         BuildCoordinator builds,
         IOptions<UploadOptions> options,
-        ILoggerFactory loggers)
+        ILogger<UploadService> logger)
     {
-        var logger = loggers.CreateLogger(typeof(UploadEndpoints).FullName!);
         var user = context.User.Identity?.Name ?? "anonymous";
         var cancellationToken = context.RequestAborted;
         try

@@ -65,23 +65,24 @@ public sealed class UploadForm : IAsyncDisposable
             await form.ReadMultipartAsync(new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 }, tempDirectory, cancellationToken);
             return form;
         }
-        catch (Exception ex) when (ex is not UploadException)
+        catch (Exception ex)
         {
             await form.DisposeAsync();
-            throw ex switch
+            var refusal = ex switch
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(maxBytes),
                 BadHttpRequestException bad => new UploadException(bad.StatusCode, "Bad request", bad.Message),
                 InvalidDataException or FormatException => UploadException.BadRequest("Malformed multipart body", $"The multipart body could not be read: {ex.Message}"),
                 IOException when !cancellationToken.IsCancellationRequested && ex is not ConnectionResetException =>
                     UploadException.BadRequest("Malformed multipart body", "The multipart body ended before its closing boundary."),
-                _ => ex,
+                _ => null, // our own refusals, and a client that went away: as they are
             };
-        }
-        catch
-        {
-            await form.DisposeAsync();
-            throw;
+            if (refusal is null)
+            {
+                throw;
+            }
+
+            throw refusal;
         }
     }
 

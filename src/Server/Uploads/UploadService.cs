@@ -111,13 +111,9 @@ public sealed class UploadService(
     // A file of this name is served (anywhere in the folder, under the same project), or sits in the root unread yet.
     private (string Sha256, string FullPath)? Existing(DistributionFilename distribution)
     {
-        if (catalog.TryGetProject(distribution.NormalizedProject, out var project))
+        if (catalog.FindByFileName(distribution) is { } served)
         {
-            var served = project.Files.FirstOrDefault(f => string.Equals(f.FileName, distribution.FileName, StringComparison.OrdinalIgnoreCase));
-            if (served is not null)
-            {
-                return (served.Sha256, Path.Combine(root, served.RelativePath));
-            }
+            return (served.Sha256, Path.Combine(root, served.RelativePath));
         }
 
         var direct = Path.Combine(root, distribution.FileName);

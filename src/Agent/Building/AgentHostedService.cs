@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Queue;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
 
@@ -16,6 +17,7 @@ public sealed class AgentHostedService(
     IOptions<AgentOptions> options,
     IOptions<QueueStorageOptions> queueOptions,
     TargetDiscovery discovery,
+    BuildSandbox sandbox,
     TargetRegistry registry,
     JobStorage storage,
     IServiceScopeFactory scopes,
@@ -34,14 +36,27 @@ public sealed class AgentHostedService(
 
     private async Task DiscoverAndServeAsync(CancellationToken cancellationToken)
     {
-        foreach (var interpreter in options.Value.Interpreters)
+        if (sandbox.Mode == SandboxMode.None)
+        {
+            AgentLog.SandboxOff(logger);
+        }
+        else if (await sandbox.ProblemAsync() is { } problem)
+        {
+            // Safe by default: no sandbox, no builds. The index goes on serving.
+            AgentLog.SandboxUnavailable(logger, problem);
+            return;
+        }
+
+        var sources = options.Value.Interpreters.Select(static (interpreter, i) => ($"Agent:Interpreters:{i}", interpreter, (string?)null))
+            .Concat(options.Value.Targets.Select(static (t, i) => ($"Agent:Targets:{i}", t.Interpreter ?? string.Empty, t.Root)));
+        foreach (var (key, interpreter, root) in sources)
         {
             try
             {
-                var target = await discovery.DiscoverAsync(interpreter, cancellationToken);
+                var target = await discovery.DiscoverAsync(interpreter, root, cancellationToken);
                 if (registry.TryAdd(target))
                 {
-                    AgentLog.TargetReady(logger, target.Name, target.Interpreter, target.PythonVersion);
+                    AgentLog.TargetReady(logger, target.Name, target.Interpreter, target.PythonVersion, target.Environment.Describe());
                 }
                 else
                 {
@@ -51,7 +66,7 @@ public sealed class AgentHostedService(
             catch (TargetDiscoveryException ex)
             {
                 // One broken interpreter must not stop the index; the others still build.
-                AgentLog.TargetUnusable(logger, interpreter, ex.Message);
+                AgentLog.TargetUnusable(logger, key, interpreter, ex.Message);
             }
         }
 

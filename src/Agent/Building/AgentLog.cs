@@ -10,11 +10,11 @@ internal static partial class AgentLog
     [LoggerMessage(101, LogLevel.Warning, "Could not remove the build folder {Path} ({Problem}); remove it by hand")]
     public static partial void CleanupFailed(ILogger logger, string path, string problem);
 
-    [LoggerMessage(102, LogLevel.Warning, "Interpreter {Interpreter} is not a usable build target: {Problem}")]
-    public static partial void TargetUnusable(ILogger logger, string interpreter, string problem);
+    [LoggerMessage(102, LogLevel.Warning, "{Key} ({Interpreter}) is not a usable build target: {Problem}")]
+    public static partial void TargetUnusable(ILogger logger, string key, string interpreter, string problem);
 
-    [LoggerMessage(103, LogLevel.Information, "Build target {Target} ready: {Interpreter} (Python {Version})")]
-    public static partial void TargetReady(ILogger logger, string target, string interpreter, string version);
+    [LoggerMessage(103, LogLevel.Information, "Build target {Target} ready: {Interpreter} (Python {Version}) on {Environment}")]
+    public static partial void TargetReady(ILogger logger, string target, string interpreter, string version, string environment);
 
     [LoggerMessage(104, LogLevel.Warning, "Interpreter {Interpreter} has the same tags as {Existing} ({Target}); it is not used")]
     public static partial void TargetDuplicate(ILogger logger, string interpreter, string existing, string target);
@@ -27,4 +27,11 @@ internal static partial class AgentLog
 
     [LoggerMessage(107, LogLevel.Information, "Remote agent for {Server}, queue storage {Storage} (schema {Schema})")]
     public static partial void RemoteStarted(ILogger logger, string server, string storage, string schema);
+
+    [LoggerMessage(108, LogLevel.Error, "This agent will not build: it cannot make the build sandbox (Agent:Sandbox=Bubblewrap): {Problem}")]
+    public static partial void SandboxUnavailable(ILogger logger, string problem);
+
+    [LoggerMessage(109, LogLevel.Warning, "Agent:Sandbox=None: builds run WITHOUT a sandbox, with this agent's rights: any package's setup.py can read " +
+        "its files and tokens and write into what it can reach. Only for machines that build nothing but trusted code.")]
+    public static partial void SandboxOff(ILogger logger);
 }

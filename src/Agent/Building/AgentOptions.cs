@@ -1,3 +1,5 @@
+using PypiForge.Agent.Sandbox;
+
 namespace PypiForge.Agent.Building;
 
 /// <summary>How an agent builds. Bound from the "Agent" configuration section.</summary>
@@ -5,9 +7,12 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>Interpreters to build with; each becomes a target (its tags are discovered by running it). None configured:
-    /// <c>python3</c>. (Empty here, filled after binding: the binder appends to a list, so a default item would always stay.)</summary>
+    /// <summary>Host interpreters to build with; each becomes a target (its tags are discovered by running it). With neither these nor
+    /// <see cref="Targets"/> configured: <c>python3</c>. (Empty here, filled after binding: the binder appends to a list, so a default item would always stay.)</summary>
     public List<string> Interpreters { get; set; } = [];
+
+    /// <summary>Targets in root filesystems (Agent:Targets:N:Root and :Interpreter), next to <see cref="Interpreters"/>.</summary>
+    public List<TargetOptions> Targets { get; set; } = [];
 
     /// <summary>Concurrent builds on this agent.</summary>
     public int WorkerCount { get; set; } = Math.Max(1, Environment.ProcessorCount);
@@ -20,4 +25,19 @@ public sealed class AgentOptions
 
     /// <summary>Where per-build working directories are made; default: the system temp folder.</summary>
     public string? WorkDirectory { get; set; }
+
+    /// <summary>Bubblewrap (the default) runs every build and discovery in a sandbox; None builds with the agent's rights.</summary>
+    public SandboxMode Sandbox { get; set; } = SandboxMode.Bubblewrap;
+
+    /// <summary>The bubblewrap executable: a name looked up on PATH, or a path.</summary>
+    public string Bubblewrap { get; set; } = "bwrap";
+
+    /// <summary>When the agent runs as root, each sandbox runs as its own user from this uid up (one per concurrent run).</summary>
+    public int SandboxFirstUid { get; set; } = 63000;
+
+    /// <summary>More host folders a host target's builds may read (e.g. a compiler under /opt); the interpreter's own are added by themselves.</summary>
+    public List<string> SandboxReadOnlyPaths { get; set; } = [];
+
+    /// <summary>Memory, processes, scratch space and priority of each build.</summary>
+    public BuildLimits Limits { get; set; } = new();
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PypiForge.Agent.Pip;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
 
@@ -14,11 +16,14 @@ public static class AgentServiceCollectionExtensions
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section))
             .PostConfigure(static o =>
             {
-                if (o.Interpreters.Count == 0)
+                if (o.Interpreters.Count == 0 && o.Targets.Count == 0)
                 {
                     o.Interpreters.Add("python3");
                 }
-            });
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton<BuildSandbox>();
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<TargetDiscovery>();
         services.AddSingleton<PipWheelRunner>();

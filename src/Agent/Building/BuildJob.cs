@@ -38,11 +38,14 @@ public sealed class BuildJob(
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, spec.Cancelled);
         var started = Stopwatch.GetTimestamp();
+        // The agent's own folder (0700) holds the scratch folder, the only one the sandboxed build can write; wheels come out of it.
         var work = Directory.CreateDirectory(Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), $"pypiforge-build-{buildId}-{target}-{Guid.NewGuid():N}"));
         try
         {
-            var wheelDirectory = Directory.CreateDirectory(Path.Combine(work.FullName, "wheels")).FullName;
-            var home = Directory.CreateDirectory(Path.Combine(work.FullName, "home")).FullName;
+            if (!OperatingSystem.IsWindows())
+                work.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            var scratch = Path.Combine(work.FullName, "scratch");
+            var wheelDirectory = Path.Combine(scratch, "wheels");
             var request = new PipWheelRequest(
                 buildTarget,
                 spec.Requirements,
@@ -51,22 +54,23 @@ public sealed class BuildJob(
                 spec.WithDependencies,
                 spec.Prerelease,
                 wheelDirectory,
-                home,
+                scratch,
                 spec.LogPath,
-                options.Value.BuildTimeout);
+                options.Value.BuildTimeout) { IndexToken = spec.IndexToken };
             AgentLog.Starting(logger, buildId, target, requirements);
             var result = await runner.RunAsync(request, line => host.Log(buildId, target, line), linked.Token);
             if (!result.Succeeded)
             {
-                var error = result.TimedOut
-                    ? $"pip wheel did not finish within {options.Value.BuildTimeout} (Agent:BuildTimeout) and was stopped."
-                    : $"pip wheel exited with code {result.ExitCode}.";
+                var error = result.LimitExceeded
+                    ?? (result.TimedOut
+                        ? $"pip wheel did not finish within {options.Value.BuildTimeout} (Agent:BuildTimeout) and was stopped."
+                        : $"pip wheel exited with code {result.ExitCode}.");
                 await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, result.LogTail, [], result.Duration), CancellationToken.None);
                 throw new BuildFailedException($"{error} Last lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
             }
 
             var wheels = new List<PublishedWheel>();
-            foreach (var wheel in Directory.EnumerateFiles(wheelDirectory, "*.whl").Order(StringComparer.Ordinal))
+            foreach (var wheel in BuiltWheels.In(wheelDirectory))
             {
                 wheels.Add(await host.PublishAsync(buildId, buildTarget, wheel, CancellationToken.None));
             }

@@ -9,4 +9,8 @@ public sealed record BuildSpec(
     bool WithDependencies,
     bool Prerelease,
     string LogPath,
-    CancellationToken Cancelled);
+    CancellationToken Cancelled)
+{
+    /// <summary>A read token for the index that lives as long as this build (null on a public index).</summary>
+    public string? IndexToken { get; init; }
+}

@@ -9,8 +9,8 @@ namespace PypiForge.Agent.Pip;
 /// <param name="ExtraIndexUrls">Further indexes (<c>--extra-index-url</c> each).</param>
 /// <param name="WithDependencies">False adds <c>--no-deps</c>.</param>
 /// <param name="Prerelease">True adds <c>--pre</c>.</param>
-/// <param name="WheelDirectory">Absolute path where pip saves the wheels (<c>-w</c>); created if missing.</param>
-/// <param name="WorkingDirectory">A fresh absolute directory: the process's working directory, HOME and TMPDIR.</param>
+/// <param name="WheelDirectory">Absolute path where pip saves the wheels (<c>-w</c>); created if missing. In a sandbox it must be under <paramref name="WorkingDirectory"/>.</param>
+/// <param name="WorkingDirectory">A fresh absolute directory: the process's working directory and HOME, the build's scratch folder (the only place it can write).</param>
 /// <param name="LogPath">Absolute path of the log file; the combined output is appended line by line.</param>
 /// <param name="Timeout">After this the whole process group is killed and the result says so.</param>
 public sealed record PipWheelRequest(
@@ -27,6 +27,12 @@ public sealed record PipWheelRequest(
 {
     /// <summary>pip's <c>--retries</c> for each connection; null keeps pip's default (5).</summary>
     public int? Retries { get; init; }
+
+    /// <summary>
+    /// A read token for <see cref="IndexUrl"/>, scoped to this build: pip gets it in PIP_INDEX_URL (readable only by the build's
+    /// own user), never on its command line, which every user of the machine can read.
+    /// </summary>
+    public string? IndexToken { get; init; }
 
     /// <summary>pip's <c>--timeout</c> in seconds for each socket operation; null keeps pip's default (15).</summary>
     public int? SocketTimeoutSeconds { get; init; }

@@ -7,5 +7,8 @@ namespace PypiForge.Agent.Pip;
 /// <param name="Duration">From start to the end of the output.</param>
 public sealed record PipWheelResult(int ExitCode, bool TimedOut, IReadOnlyList<string> LogTail, TimeSpan Duration)
 {
-    public bool Succeeded => ExitCode == 0 && !TimedOut;
+    /// <summary>Set when the build broke one of its limits (its scratch space) and was killed for it: what happened, naming the key.</summary>
+    public string? LimitExceeded { get; init; }
+
+    public bool Succeeded => ExitCode == 0 && !TimedOut && LimitExceeded is null;
 }

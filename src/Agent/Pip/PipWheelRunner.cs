@@ -3,16 +3,17 @@ using System.Diagnostics;
 using System.Globalization;
 using CliWrap;
 using Microsoft.Extensions.Logging;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Agent.Targets;
 
 namespace PypiForge.Agent.Pip;
 
 /// <summary>
-/// Runs <c>&lt;interpreter&gt; -m pip wheel ...</c> for one request: through CliWrap with an
-/// argument array, stdin empty, a scrubbed environment, output to a log file and a capped tail,
-/// and the whole process group killed on timeout or cancellation.
+/// Runs <c>&lt;interpreter&gt; -m pip wheel ...</c> for one request: in the build sandbox, through
+/// CliWrap with an argument array, stdin empty, a scrubbed environment, output to a log file and a
+/// capped tail, and the whole process group killed on timeout, cancellation or a broken limit.
 /// </summary>
-public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeProvider? timeProvider = null)
+public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWheelRunner> logger, TimeProvider? timeProvider = null)
 {
     /// <summary>How long pip and its children get to stop after SIGINT before they are killed.</summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(5);
@@ -33,15 +34,18 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
     /// The arguments after the interpreter. Every option exists in pip 18.1 and 19.2.3 as well
     /// as current pip (<c>--no-input</c> is hidden from their help but accepted).
     /// </summary>
-    public static IReadOnlyList<string> Arguments(PipWheelRequest request)
+    /// <param name="wheelDirectory">The wheel folder as the process sees it; default: the request's.</param>
+    public static IReadOnlyList<string> Arguments(PipWheelRequest request, string? wheelDirectory = null)
     {
         Validate(request);
         var arguments = new List<string>
         {
             "-m", "pip", "wheel",
             "--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-            "--index-url", request.IndexUrl.AbsoluteUri,
         };
+        // With a token the index comes from PIP_INDEX_URL: a command line is readable by every user of the machine.
+        if (request.IndexToken is null)
+            arguments.AddRange(["--index-url", request.IndexUrl.AbsoluteUri]);
         foreach (var extra in request.ExtraIndexUrls)
             arguments.AddRange(["--extra-index-url", extra.AbsoluteUri]);
         if (!request.WithDependencies)
@@ -56,7 +60,7 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
             arguments.AddRange(["--retries", retries.ToString(CultureInfo.InvariantCulture)]);
         if (request.SocketTimeoutSeconds is { } seconds)
             arguments.AddRange(["--timeout", seconds.ToString(CultureInfo.InvariantCulture)]);
-        arguments.AddRange(["-w", request.WheelDirectory, "--"]);
+        arguments.AddRange(["-w", wheelDirectory ?? request.WheelDirectory, "--"]);
         arguments.AddRange(request.Requirements);
         return arguments;
     }
@@ -69,22 +73,31 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
     /// <param name="onLine">Called with each output line as it comes, one at a time; it should be quick.</param>
     public async Task<PipWheelResult> RunAsync(PipWheelRequest request, Action<string>? onLine, CancellationToken cancellationToken)
     {
-        var arguments = Arguments(request);
+        Validate(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var interpreter = ExecutableLocator.Find(request.Target.Interpreter)
-            ?? throw new InvalidOperationException(
-                $"The interpreter '{request.Target.Interpreter}' of build target {request.Target.Name} is not an executable file " +
-                "any more; reinstall it or discover the agent's targets again.");
+        var interpreter = request.Target.Environment.Root is not null
+            ? request.Target.Interpreter
+            : ExecutableLocator.Find(request.Target.Interpreter)
+                ?? throw new InvalidOperationException(
+                    $"The interpreter '{request.Target.Interpreter}' of build target {request.Target.Name} is not an executable file " +
+                    "any more; reinstall it or discover the agent's targets again.");
 
         Directory.CreateDirectory(request.WorkingDirectory);
         Directory.CreateDirectory(request.WheelDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(request.LogPath)!);
 
+        using var run = sandbox.Begin(request.WorkingDirectory);
+        var arguments = Arguments(request, run.Inside(request.WheelDirectory));
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.IndexToken is { } token)
+            variables["PIP_INDEX_URL"] = new UriBuilder(request.IndexUrl) { UserName = "__token__", Password = token }.Uri.AbsoluteUri;
+        var sandboxed = sandbox.Command(request.Target.Environment, interpreter, arguments, run, variables);
+
         using var log = new BuildLog(request.LogPath, onLine);
         log.CallbackFailed += ex => LogCallbackFailed(ex, request.Target.Name);
-        log.Note($"# {_time.GetUtcNow():O} {request.Target.Name}: {Display(interpreter, request)}");
+        log.Note($"# {_time.GetUtcNow():O} {request.Target.Name} ({Sandboxing(request.Target)}): {Display(interpreter, request, arguments)}");
 
-        var command = Command(interpreter, arguments, request.WorkingDirectory, log);
+        var command = Command(sandboxed, log);
         using var forceful = new CancellationTokenSource();
         var started = _time.GetTimestamp();
         CommandTask<CommandResult> execution;
@@ -100,7 +113,8 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
 
         var pid = execution.ProcessId;
         LogStarted(request.Target.Name, pid, request.Requirements);
-        var outcome = await SuperviseAsync(execution, pid, request.Timeout, forceful, cancellationToken);
+        var scratchLimit = sandbox.Mode == SandboxMode.None ? (long?)null : sandbox.Limits.ScratchMiB * 1024 * 1024;
+        var outcome = await SuperviseAsync(execution, pid, request.Timeout, WatchScratchAsync(run.HostScratch, scratchLimit), forceful, cancellationToken);
         var duration = _time.GetElapsedTime(started);
 
         int exitCode;
@@ -122,26 +136,37 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
         }
 
         var timedOut = outcome == Outcome.TimedOut;
-        log.Note(timedOut
-            ? $"# timed out after {request.Timeout.TotalSeconds:F0} s: process group killed (exit code {exitCode})"
-            : $"# exit code {exitCode} after {duration.TotalSeconds:F1} s");
-        if (timedOut)
+        string? limit = null;
+        if (outcome == Outcome.ScratchFull)
+        {
+            limit = $"The build wrote more than {sandbox.Limits.ScratchMiB} MiB into its scratch folder (Agent:Limits:ScratchMiB) and was stopped.";
+            log.Note($"# {limit}");
+            LogLimit(request.Target.Name, pid, limit);
+        }
+        else if (timedOut)
+        {
+            log.Note($"# timed out after {request.Timeout.TotalSeconds:F0} s: process group killed (exit code {exitCode})");
             LogTimedOut(request.Target.Name, pid, request.Timeout.TotalSeconds);
+        }
         else
+        {
+            log.Note($"# exit code {exitCode} after {duration.TotalSeconds:F1} s");
             LogFinished(request.Target.Name, pid, exitCode, duration.TotalSeconds);
-        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration);
+        }
+
+        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration) { LimitExceeded = limit };
     }
 
-    private static Command Command(string interpreter, IReadOnlyList<string> arguments, string workingDirectory, BuildLog log)
+    private static Command Command(SandboxCommand sandboxed, BuildLog log)
     {
         var lines = LinePipeTarget.Create(log.Add, MaxLineLength);
         var (target, targetArguments) = ProcessGroup.Setsid is { } setsid
-            ? (setsid, (IEnumerable<string>)[interpreter, .. arguments])
-            : (interpreter, arguments);
+            ? (setsid, (IEnumerable<string>)[sandboxed.FileName, .. sandboxed.Arguments])
+            : (sandboxed.FileName, sandboxed.Arguments);
         return Cli.Wrap(target)
             .WithArguments(targetArguments)
-            .WithWorkingDirectory(workingDirectory)
-            .WithEnvironmentVariables(ChildEnvironment.For(workingDirectory))
+            .WithWorkingDirectory(sandboxed.WorkingDirectory)
+            .WithEnvironmentVariables(sandboxed.Environment)
             .WithStandardInputPipe(PipeSource.Null)
             .WithStandardOutputPipe(lines)
             .WithStandardErrorPipe(lines)
@@ -154,12 +179,13 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
     /// that a stray background process cannot hold the output open until the timeout.
     /// </summary>
     private async Task<Outcome> SuperviseAsync(
-        CommandTask<CommandResult> execution, int pid, TimeSpan timeout, CancellationTokenSource forceful, CancellationToken cancellationToken)
+        CommandTask<CommandResult> execution, int pid, TimeSpan timeout, Func<CancellationToken, Task> scratchFull, CancellationTokenSource forceful, CancellationToken cancellationToken)
     {
         using var stop = new CancellationTokenSource();
         var completion = execution.Task;
         var leaderExited = WaitForExitAsync(pid, stop.Token);
         var timedOut = Task.Delay(timeout, _time, stop.Token);
+        var full = scratchFull(stop.Token);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var cancellation = cancellationToken.Register(() => cancelled.TrySetResult());
 
@@ -168,7 +194,7 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
 
         try
         {
-            var first = await Task.WhenAny(completion, leaderExited, timedOut, cancelled.Task);
+            var first = await Task.WhenAny(completion, leaderExited, timedOut, cancelled.Task, full);
             if (first == leaderExited)
             {
                 Signal(ProcessGroup.SigKill);
@@ -177,6 +203,12 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
 
             if (first == completion)
                 return Outcome.Completed;
+
+            if (first == full && full.IsCompletedSuccessfully)
+            {
+                await KillAsync(Signal, pid, completion, forceful);
+                return Outcome.ScratchFull;
+            }
 
             if (first == cancelled.Task)
             {
@@ -213,6 +245,42 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
         var ended = await Task.WhenAny(task, Task.Delay(limit, _time, stop.Token)) == task;
         await stop.CancelAsync();
         return ended;
+    }
+
+    // Completes when the folder holds more than the limit; never (until cancelled) without one.
+    private Func<CancellationToken, Task> WatchScratchAsync(string folder, long? limit) => async cancellationToken =>
+    {
+        if (limit is not { } bytes)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(sandbox.Limits.ScratchCheckInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!cancellationToken.IsCancellationRequested && ScratchBytes(folder) > bytes)
+                return;
+        }
+
+        throw new OperationCanceledException(cancellationToken);
+    };
+
+    private static long ScratchBytes(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        long total = 0;
+        try
+        {
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", options))
+                total += file.Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Files come and go while a build runs; the next look counts them.
+        }
+
+        return total;
     }
 
     private static async Task WaitForExitAsync(int pid, CancellationToken cancellationToken)
@@ -266,9 +334,13 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
             throw new ArgumentException($"Timeout must be positive and at most {MaxTimeout.TotalDays} days.", nameof(request));
     }
 
+    private string Sandboxing(BuildTarget target) =>
+        sandbox.Mode == SandboxMode.None ? "no sandbox" : $"sandboxed, {target.Environment.Describe()}";
+
     // For the log: the command as a user would type it, with index credentials hidden.
-    private static string Display(string interpreter, PipWheelRequest request) =>
-        string.Join(' ', new[] { interpreter }.Concat(Arguments(request)).Select(argument =>
+    private static string Display(string interpreter, PipWheelRequest request, IReadOnlyList<string> arguments) =>
+        (request.IndexToken is null ? string.Empty : $"PIP_INDEX_URL={request.IndexUrl.AbsoluteUri} (with a build token) ") +
+        string.Join(' ', new[] { interpreter }.Concat(arguments).Select(argument =>
             Uri.TryCreate(argument, UriKind.Absolute, out var url) && url.UserInfo.Length > 0
                 ? argument.Replace(url.UserInfo + "@", "****@", StringComparison.Ordinal)
                 : argument));
@@ -278,6 +350,7 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
         Completed,
         TimedOut,
         Cancelled,
+        ScratchFull,
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pip wheel for {Target} started as process {ProcessId}: {Requirements}")]
@@ -288,6 +361,9 @@ public sealed partial class PipWheelRunner(ILogger<PipWheelRunner> logger, TimeP
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) timed out after {Seconds:F0} s; its process group was killed")]
     private partial void LogTimedOut(string target, int processId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) was stopped: {Limit}")]
+    private partial void LogLimit(string target, int processId, string limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pip wheel for {Target} (process {ProcessId}) was cancelled after {Seconds:F1} s")]
     private partial void LogCancelled(string target, int processId, double seconds);

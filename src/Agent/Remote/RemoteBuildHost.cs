@@ -28,19 +28,14 @@ public sealed class RemoteBuildHost(
 
     public Uri IndexUrl => indexUrl ?? options.Value.IndexUrl ?? throw new InvalidOperationException("The index URL is known once the server has answered BeginTarget.");
 
-    // pip signs in with the agent's token too (user __token__), so a private index works; pip and the runner redact it.
-    private Uri WithToken(Uri url) =>
-        string.IsNullOrEmpty(options.Value.Token) || url.UserInfo.Length > 0
-            ? url
-            : new UriBuilder(url) { UserName = "__token__", Password = options.Value.Token }.Uri;
-
     public async Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
     {
         var response = await RetryAsync(
             "BeginTarget",
             () => client.BeginTargetAsync(new BeginTargetRequest { BuildId = buildId, Target = target }, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync,
             cancellationToken);
-        indexUrl = WithToken(options.Value.IndexUrl ?? new UriBuilder(options.Value.Server!) { Port = response.HttpPort, Path = "/simple/" }.Uri);
+        // pip reads a private index with the build's own token from the server (in its environment), never the agent's.
+        indexUrl = options.Value.IndexUrl ?? new UriBuilder(options.Value.Server!) { Port = response.HttpPort, Path = "/simple/" }.Uri;
         if (!response.Found)
         {
             return null;
@@ -54,7 +49,10 @@ public sealed class RemoteBuildHost(
         }
 
         sessions[(buildId, target)] = session;
-        return new BuildSpec([.. response.Requirements], response.WithDependencies, response.Prerelease, logPath, session.Cancelled);
+        return new BuildSpec([.. response.Requirements], response.WithDependencies, response.Prerelease, logPath, session.Cancelled)
+        {
+            IndexToken = string.IsNullOrEmpty(response.IndexToken) ? null : response.IndexToken,
+        };
     }
 
     public void Log(string buildId, string target, string line)

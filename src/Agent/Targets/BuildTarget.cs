@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Packaging;
 
 namespace PypiForge.Agent.Targets;
@@ -17,6 +18,9 @@ public sealed partial record BuildTarget(
 {
     /// <summary>The version of this interpreter's pip (e.g. <c>23.2.1</c>), when discovery could read it.</summary>
     public string? PipVersion { get; init; }
+
+    /// <summary>Where the interpreter runs: the host's system, or a root filesystem (and its architecture).</summary>
+    public BuildEnvironment Environment { get; init; } = BuildEnvironment.HostSystem;
 
     /// <summary>pip 19.0 and later can be told to build every sdist in an isolated PEP 517 environment.</summary>
     public bool PipSupportsPep517Flag =>
@@ -66,6 +70,7 @@ public sealed partial record BuildTarget(
         && Interpreter == other.Interpreter
         && PythonVersion == other.PythonVersion
         && Tag == other.Tag
+        && Environment == other.Environment
         && Supported.SequenceEqual(other.Supported);
 
     public override int GetHashCode() => HashCode.Combine(Name, Interpreter, PythonVersion, Tag, Supported.Count);

@@ -3,18 +3,20 @@ using System.Text.Json;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using PypiForge.Agent.Pip;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Packaging;
 
 namespace PypiForge.Agent.Targets;
 
 /// <summary>
 /// Describes a Python interpreter as a build target by running it with a small script
-/// (discover_target.py, embedded) that works on Python 2.7 and 3.x.
+/// (discover_target.py, embedded) that works on Python 2.7 and 3.x. The interpreter runs in the
+/// build sandbox, as builds do: on the host's system or in the target's root filesystem.
 /// </summary>
-public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, TimeProvider? timeProvider = null)
+public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<TargetDiscovery> logger, TimeProvider? timeProvider = null)
 {
-    /// <summary>How long the interpreter gets to describe itself; importing pip takes about a second.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long the interpreter gets to describe itself; importing pip takes about a second (ten times that under qemu).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private const int MaxDescriptionLength = 4 * 1024 * 1024;
     private const int StderrLines = 20;
@@ -28,38 +30,85 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>
-    /// Runs the interpreter (a path, or a name looked up on PATH such as <c>python3</c>) and
+    /// Runs a host interpreter (a path, or a name looked up on PATH such as <c>python3</c>) and
     /// describes it: its real path, version, the tag of the platform wheels it builds and the
     /// tags its pip installs.
     /// </summary>
     /// <exception cref="TargetDiscoveryException">The interpreter is missing, fails, or is not a usable Python.</exception>
-    public async Task<BuildTarget> DiscoverAsync(string interpreter, CancellationToken cancellationToken)
+    public Task<BuildTarget> DiscoverAsync(string interpreter, CancellationToken cancellationToken) =>
+        DiscoverAsync(interpreter, null, cancellationToken);
+
+    /// <summary>
+    /// Describes an interpreter in a root filesystem (<paramref name="root"/>, with <paramref name="interpreter"/> an
+    /// absolute path as the root sees it), or on the host when <paramref name="root"/> is null.
+    /// </summary>
+    /// <exception cref="TargetDiscoveryException">The root or interpreter is missing, cannot run here, or is not a usable Python.</exception>
+    public async Task<BuildTarget> DiscoverAsync(string interpreter, string? root, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(interpreter);
-        var path = ExecutableLocator.Find(interpreter) ?? throw Fail(interpreter, NotFound(interpreter));
+        var (path, environment) = root is null ? Host(interpreter) : InRoot(interpreter, root);
 
-        var home = Directory.CreateTempSubdirectory("pypiforge-discovery-").FullName;
+        var work = Directory.CreateTempSubdirectory("pypiforge-discovery-").FullName;
         try
         {
-            var output = await RunAsync(interpreter, path, home, cancellationToken);
-            var target = Describe(interpreter, path, output);
-            LogDiscovered(target.Name, target.Interpreter, target.PythonVersion, target.Supported.Count);
+            using var run = sandbox.Begin(Path.Combine(work, "scratch"));
+            var output = await RunAsync(interpreter, path, environment, run, cancellationToken);
+            var target = Describe(interpreter, path, environment, output);
+            var where = target.Environment.Describe();
+            LogDiscovered(target.Name, target.Interpreter, target.PythonVersion, target.Supported.Count, where);
             return target;
         }
         finally
         {
-            TryDelete(home);
+            TryDelete(work);
         }
     }
 
-    private async Task<string> RunAsync(string interpreter, string path, string home, CancellationToken cancellationToken)
+    private static (string Path, BuildEnvironment Environment) Host(string interpreter)
+    {
+        var path = ExecutableLocator.Find(interpreter) ?? throw Fail(interpreter, NotFound(interpreter));
+        var machine = ElfMachine.Read(RealPath(path)) ?? ElfMachine.Host;
+        return (path, new BuildEnvironment(null, machine, [.. Folders(path)]));
+    }
+
+    private static (string Path, BuildEnvironment Environment) InRoot(string interpreter, string root)
+    {
+        if (!Path.IsPathFullyQualified(root) || !Directory.Exists(root))
+            throw Fail(interpreter, $"the root filesystem {root} does not exist. Make one with scripts/make-build-root.sh --arch ARCH {root}.");
+        if (!interpreter.StartsWith('/'))
+            throw Fail(interpreter, $"in a root filesystem the interpreter must be an absolute path as the root sees it, e.g. /usr/bin/python3, not '{interpreter}'.");
+        var resolved = RootPath.Resolve(root, interpreter)
+            ?? throw Fail(interpreter, $"{root} has no {interpreter}. Install Python in the root (chroot {root} apt-get install python3 python3-pip python3-venv) or configure another interpreter.");
+        if (!File.Exists(resolved))
+            throw Fail(interpreter, $"{interpreter} in {root} is a folder, not an interpreter.");
+        var machine = ElfMachine.Read(resolved)
+            ?? throw Fail(interpreter, $"{interpreter} in {root} ({RootPath.Inside(root, resolved)}) is not a program (no ELF header); configure the interpreter itself, not a script.");
+        if (machine.IsForeignOn(ElfMachine.Host) && Binfmt.Problem(machine, machine.DebianArch) is { } problem)
+            throw Fail(interpreter, $"{root} holds {machine} programs, but {problem}");
+        return (interpreter, new BuildEnvironment(root, machine, []));
+    }
+
+    // The folders a host interpreter runs from besides the system: the prefix above its bin folder (or a pyenv above its
+    // shims; else the interpreter's own folder), for the path as configured (a venv, a pyenv shim) and for the real file it leads to.
+    private static IEnumerable<string> Folders(string path) =>
+        new[] { path, RealPath(path) }
+            .Where(static p => !BuildSandbox.IsSystemPath(p))
+            .Select(static p => Path.GetDirectoryName(p) is { } folder && Path.GetFileName(folder) is "bin" or "shims" ? Path.GetDirectoryName(folder) : Path.GetDirectoryName(p))
+            .OfType<string>()
+            .Where(static p => p != "/")
+            .Distinct(StringComparer.Ordinal);
+
+    private static string RealPath(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+
+    private async Task<string> RunAsync(string interpreter, string path, BuildEnvironment environment, SandboxRun run, CancellationToken cancellationToken)
     {
         string? lastLine = null;
         var stderr = new LineTail(StderrLines, StderrLineLength);
-        var command = Cli.Wrap(path)
-            .WithArguments(["-c", Script.Value])
-            .WithWorkingDirectory(home)
-            .WithEnvironmentVariables(ChildEnvironment.For(home))
+        var sandboxed = sandbox.Command(environment, path, ["-c", Script.Value], run);
+        var command = Cli.Wrap(sandboxed.FileName)
+            .WithArguments(sandboxed.Arguments)
+            .WithWorkingDirectory(sandboxed.WorkingDirectory)
+            .WithEnvironmentVariables(sandboxed.Environment)
             .WithStandardInputPipe(PipeSource.Null)
             .WithStandardOutputPipe(LinePipeTarget.Create(
                 line => lastLine = string.IsNullOrWhiteSpace(line) ? lastLine : line, MaxDescriptionLength))
@@ -71,12 +120,12 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
         CommandResult result;
         try
         {
-            // Forceful cancellation: the script starts no children, and CliWrap kills the process tree.
+            // Forceful cancellation: CliWrap kills the process tree, and the sandbox's processes die with it.
             result = await command.ExecuteAsync(linked.Token);
         }
         catch (Win32Exception ex)
         {
-            throw Fail(interpreter, $"{path} could not be started ({ex.InnerException?.Message ?? ex.Message}). " +
+            throw Fail(interpreter, $"{sandboxed.FileName} could not be started ({ex.InnerException?.Message ?? ex.Message}). " +
                 "Check that it is an executable Python interpreter.", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -88,14 +137,23 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
         if (result.ExitCode != 0)
         {
             throw Fail(interpreter, $"{path} exited with code {result.ExitCode} instead of describing itself, so it is " +
-                $"not a working Python interpreter. {Stderr(stderr)}Run it by hand, or configure another interpreter.");
+                $"not a working Python interpreter{Where(environment)}. {Stderr(stderr)}{Hint(stderr, environment)}Run it by hand, or configure another interpreter.");
         }
 
         return lastLine ?? throw Fail(interpreter, $"{path} exited without printing anything, so it is not a Python " +
             $"interpreter. {Stderr(stderr)}Configure the path of a Python interpreter.");
     }
 
-    private BuildTarget Describe(string interpreter, string path, string output)
+    private static string Where(BuildEnvironment environment) =>
+        environment.Root is null ? " in the build sandbox" : $" in {environment.Describe()}";
+
+    private static string Hint(LineTail stderr, BuildEnvironment environment) =>
+        stderr.Lines().Any(static l => l.Contains("Exec format error", StringComparison.Ordinal))
+            ? $"This kernel cannot run {environment.Machine} programs: run 'scripts/make-build-root.sh --arch {environment.Machine.DebianArch} " +
+              $"{environment.Root ?? "DIR"}' to register qemu-user for them. "
+            : string.Empty;
+
+    private BuildTarget Describe(string interpreter, string path, BuildEnvironment environment, string output)
     {
         Description? description;
         try
@@ -131,8 +189,15 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
             throw Fail(interpreter, $"{path} builds wheels tagged {tag}. {ex.Message} Configure another interpreter.", ex);
         }
 
-        var executable = description.Executable is { Length: > 0 } real && Path.IsPathFullyQualified(real) ? real : path;
-        return new BuildTarget(name, executable, version, tag, SupportedTags(tag, description)) { PipVersion = description.Pip };
+        // In a root the configured path is the one that surely works there (under qemu sys.executable can be the emulator's view).
+        var executable = environment.Root is null && description.Executable is { Length: > 0 } real && Path.IsPathFullyQualified(real) ? real : path;
+        if (environment.Root is null)
+        {
+            var folders = Folders(executable).Concat((description.Prefixes ?? []).Where(static p => Path.IsPathFullyQualified(p) && !BuildSandbox.IsSystemPath(p) && p != "/"));
+            environment = environment with { ReadOnlyPaths = [.. folders.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
+        }
+
+        return new BuildTarget(name, executable, version, tag, SupportedTags(tag, description)) { PipVersion = description.Pip, Environment = environment };
     }
 
     private WheelTag[] SupportedTags(WheelTag tag, Description description)
@@ -196,10 +261,10 @@ public sealed partial class TargetDiscovery(ILogger<TargetDiscovery> logger, Tim
     // The JSON line discover_target.py prints.
     private sealed record Description(
         string? Executable, string? Version, string? Interpreter, string? Abi, string? Platform,
-        string[]? Supported, string? SupportedSource, string? Pip);
+        string[]? Supported, string? SupportedSource, string? Pip, string[]? Prefixes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Build target {Target}: {Interpreter} (Python {Version}), {SupportedCount} supported tags")]
-    private partial void LogDiscovered(string target, string interpreter, string version, int supportedCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build target {Target}: {Interpreter} (Python {Version}) on {Environment}, {SupportedCount} supported tags")]
+    private partial void LogDiscovered(string target, string interpreter, string version, int supportedCount, string environment);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pip {PipVersion} of build target {Target} did not list its supported tags; assuming the target's own tag and pure wheels only")]
     private partial void LogNoSupportedTags(string target, string pipVersion);

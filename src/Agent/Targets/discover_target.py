@@ -81,6 +81,12 @@ def pip_version():
         return None
 
 
+def prefixes():
+    # The folders this interpreter runs from (a venv, its base, a pyenv version): a sandbox shows them read-only.
+    names = ("prefix", "exec_prefix", "base_prefix", "base_exec_prefix", "real_prefix")
+    return sorted(set(getattr(sys, name) for name in names if getattr(sys, name, None)))
+
+
 impl = interpreter_name()
 supported, supported_source = pip_supported()
 print(json.dumps({
@@ -92,4 +98,5 @@ print(json.dumps({
     "supported": supported,
     "supported_source": supported_source,
     "pip": pip_version(),
+    "prefixes": prefixes(),
 }))

@@ -24,6 +24,7 @@ public sealed class TokenStore
     private List<StoredToken> tokens = [];
     private Dictionary<string, StoredToken> byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredToken> internalTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> internalExpiry = new(StringComparer.Ordinal);
     private (long Length, DateTime Written) seen = (-1, default);
     private long lastAnyCheck = long.MinValue / 2;
 
@@ -62,6 +63,11 @@ public sealed class TokenStore
     {
         Current();
         var hash = Hash(token);
+        if (internalExpiry.TryGetValue(hash, out var expires) && expires <= DateTimeOffset.UtcNow)
+        {
+            RevokeInternal(token);
+        }
+
         lock (gate)
         {
             return byHash.GetValueOrDefault(hash) ?? internalTokens.GetValueOrDefault(hash);
@@ -70,12 +76,26 @@ public sealed class TokenStore
 
     /// <summary>A token that lives only in this process (never written, never listed), for the server's own clients
     /// such as the embedded agent's pip reading a private index.</summary>
-    public string CreateInternal(string user, Permissions permissions)
+    /// <param name="expires">When it stops working by itself, even if nobody revokes it (a build's token whose agent died).</param>
+    public string CreateInternal(string user, Permissions permissions, DateTimeOffset? expires = null)
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = Hash(secret);
+        if (expires is { } until)
+        {
+            internalExpiry[hash] = until;
+        }
+
         internalTokens[hash] = new StoredToken("internal", user, PermissionNames.Format(permissions), null, DateTimeOffset.UtcNow, hash);
         return secret;
+    }
+
+    /// <summary>Ends a token made by <see cref="CreateInternal"/> (a no-op when it is gone already).</summary>
+    public void RevokeInternal(string secret)
+    {
+        var hash = Hash(secret);
+        internalTokens.TryRemove(hash, out _);
+        internalExpiry.TryRemove(hash, out _);
     }
 
     /// <summary>Creates a token; the returned secret is shown once and never stored.</summary>

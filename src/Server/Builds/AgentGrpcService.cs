@@ -32,6 +32,7 @@ public sealed class AgentGrpcService(
             response.Requirements.AddRange(spec.Requirements);
             response.WithDependencies = spec.WithDependencies;
             response.Prerelease = spec.Prerelease;
+            response.IndexToken = spec.IndexToken ?? string.Empty;
         }
 
         return response;

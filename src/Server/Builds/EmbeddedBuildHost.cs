@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Targets;
@@ -17,18 +18,33 @@ public sealed class EmbeddedBuildHost(
     TimeProvider time,
     ILogger<EmbeddedBuildHost> logger) : IBuildHost
 {
-    private readonly Lazy<Uri> indexUrl = new(() => PrivateIndexUrl(endpoints, access, tokens));
+    // A build's read token lives until the build ends, and at most this long if its agent never says so.
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
 
-    /// <summary>This server's index; on a private index with a process-only read token (pip redacts it in its output,
-    /// the runner in its command line; it is in no environment variable).</summary>
-    public Uri IndexUrl => indexUrl.Value;
+    private readonly ConcurrentDictionary<(string BuildId, string Target), string> buildTokens = new();
 
-    private static Uri PrivateIndexUrl(ServerEndpoints endpoints, AccessPolicy access, TokenStore tokens)
+    /// <summary>This server's index, without credentials: on a private index each build gets a read token of its own.</summary>
+    public Uri IndexUrl { get; } = new(endpoints.HttpBaseUri, "simple/");
+
+    /// <summary>A read token for one build target on a private index (null on a public one), revoked when the target ends.
+    /// The embedded agent and remote agents (through BeginTarget) hand it to pip in its environment, not on its command line.</summary>
+    private string? TokenFor(string buildId, string target)
     {
-        var url = new Uri(endpoints.HttpBaseUri, "simple/");
-        return access.AnonymousRead
-            ? url
-            : new UriBuilder(url) { UserName = PypiForgeAuthenticationHandler.TokenUser, Password = tokens.CreateInternal("embedded-agent", Permissions.Read) }.Uri;
+        if (access.AnonymousRead)
+        {
+            return null;
+        }
+
+        return buildTokens.GetOrAdd((buildId, target), key =>
+            tokens.CreateInternal($"build {key.BuildId} {key.Target}", Permissions.Read, time.GetUtcNow() + TokenLifetime));
+    }
+
+    private void EndToken(string buildId, string target)
+    {
+        if (buildTokens.TryRemove((buildId, target), out var token))
+        {
+            tokens.RevokeInternal(token);
+        }
     }
 
     public Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
@@ -48,7 +64,10 @@ public sealed class EmbeddedBuildHost(
                 state.State = TargetState.Running;
                 state.StartedAt = time.GetUtcNow();
                 Directory.CreateDirectory(Path.GetDirectoryName(state.LogPath)!);
-                spec = new BuildSpec(record.Requirements, record.WithDependencies, record.Prerelease, state.LogPath, state.Cancellation.Token);
+                spec = new BuildSpec(record.Requirements, record.WithDependencies, record.Prerelease, state.LogPath, state.Cancellation.Token)
+                {
+                    IndexToken = TokenFor(buildId, target),
+                };
             }
         }
 
@@ -108,6 +127,7 @@ public sealed class EmbeddedBuildHost(
 
     public Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken)
     {
+        EndToken(buildId, target);
         var record = coordinator.TryFind(buildId);
         if (record is null)
         {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PypiForge.Agent.Pip;
 using PypiForge.Agent.Tests.Support;
 
@@ -7,7 +6,7 @@ namespace PypiForge.Agent.Tests.Pip;
 /// <summary>What the child process gets: its arguments, environment and stdin (fake interpreter).</summary>
 public sealed class PipWheelRunnerInputSpecs
 {
-    private readonly PipWheelRunner _runner = new(NullLogger<PipWheelRunner>.Instance);
+    private readonly PipWheelRunner _runner = Sandboxes.Runner(Sandboxes.None());
 
     [Fact]
     public async Task The_command_is_pip_wheel_with_every_option_as_its_own_argument()
@@ -29,7 +28,7 @@ public sealed class PipWheelRunnerInputSpecs
             "-m", "pip", "wheel", "--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
             "--index-url", "http://127.0.0.1:9/simple/",
             "--extra-index-url", "http://127.0.0.1:9/extra/", "--extra-index-url", "http://user:secret@127.0.0.1:9/private/",
-            "--pre", "-w", work.Combine("wheels"), "--", "pf-pure>=1.0; python_version >= \"3\"", "pf dep",
+            "--pre", "-w", work.Combine("work", "wheels"), "--", "pf-pure>=1.0; python_version >= \"3\"", "pf dep",
         ];
         Assert.Equal(expected.Select(argument => $"[{argument}]"), result.LogTail);
         Assert.Equal(expected, PipWheelRunner.Arguments(request));
@@ -70,13 +69,13 @@ public sealed class PipWheelRunnerInputSpecs
                 .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
             string[] allowed =
             [
-                "PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_INPUT",
+                "PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "USER", "LOGNAME", "PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_INPUT",
                 "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "PYTHONIOENCODING",
                 "PWD", "SHLVL", "_", // set by bash itself
             ];
             Assert.Empty(environment.Keys.Except(allowed));
             Assert.Equal(request.WorkingDirectory, environment["HOME"]);
-            Assert.Equal(request.WorkingDirectory, environment["TMPDIR"]);
+            Assert.Equal(Path.Combine(request.WorkingDirectory, "tmp"), environment["TMPDIR"]);
             Assert.Equal(request.WorkingDirectory, environment["PWD"]);
             Assert.Equal("/dev/null", environment["PIP_CONFIG_FILE"]);
             Assert.Equal("C.UTF-8", environment["LC_ALL"]);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PypiForge.Agent.Pip;
 using PypiForge.Agent.Tests.Support;
 
@@ -7,7 +6,7 @@ namespace PypiForge.Agent.Tests.Pip;
 /// <summary>Where the child's output goes: log file, capped tail and callback (fake interpreter).</summary>
 public sealed class PipWheelRunnerOutputSpecs
 {
-    private readonly PipWheelRunner _runner = new(NullLogger<PipWheelRunner>.Instance);
+    private readonly PipWheelRunner _runner = Sandboxes.Runner(Sandboxes.None());
 
     [Fact]
     public async Task A_flood_of_output_keeps_a_capped_tail_and_logs_every_line()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using PypiForge.Agent.Pip;
 using PypiForge.Agent.Tests.Support;
 
@@ -15,7 +14,7 @@ public sealed class PipWheelRunnerProcessSpecs
     private static readonly TimeSpan PidFileWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan GoneWait = TimeSpan.FromSeconds(5);
 
-    private readonly PipWheelRunner _runner = new(NullLogger<PipWheelRunner>.Instance);
+    private readonly PipWheelRunner _runner = Sandboxes.Runner(Sandboxes.None());
 
     [Fact]
     public async Task The_exit_code_and_both_streams_are_reported()

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PypiForge.Agent.Pip;
 using PypiForge.Agent.Targets;
 using PypiForge.Agent.Tests.Support;
@@ -11,8 +10,8 @@ public sealed class PipWheelRunnerSpecs
     private const string PurePackage = "pf_pure-1.0-py2.py3-none-any.whl";
     private const string DependentPackage = "pf_dep-1.0-py2.py3-none-any.whl";
 
-    private readonly PipWheelRunner _runner = new(NullLogger<PipWheelRunner>.Instance);
-    private readonly TargetDiscovery _discovery = new(NullLogger<TargetDiscovery>.Instance);
+    private readonly PipWheelRunner _runner = Sandboxes.Runner(Sandboxes.Bubblewrap());
+    private readonly TargetDiscovery _discovery = Sandboxes.Discovery(Sandboxes.Bubblewrap());
 
     [Theory]
     [InlineData("python3")] // pip 23.2
@@ -123,7 +122,8 @@ public sealed class PipWheelRunnerSpecs
             if (line.StartsWith("Looking in indexes", StringComparison.Ordinal))
                 waiting.TrySetResult();
         }, cancellation.Token);
-        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var started = await Task.WhenAny(waiting.Task, Task.Delay(TimeSpan.FromSeconds(30))) == waiting.Task;
+        Assert.True(started, "pip did not reach the index within 30 s; its log:\n" + (File.Exists(request.LogPath) ? await File.ReadAllTextAsync(request.LogPath) : "(none)"));
         await Task.Delay(TimeSpan.FromMilliseconds(500)); // pip is now blocked reading from the index
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await cancellation.CancelAsync();

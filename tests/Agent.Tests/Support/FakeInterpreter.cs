@@ -17,7 +17,11 @@ public sealed class FakeInterpreter : IDisposable
         ArgumentNullException.ThrowIfNull(body);
         Path = _directory.Combine("python");
         File.WriteAllText(Path, "#!/bin/bash\n" + body + "\n");
-        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Readable and executable by everyone: in a build sandbox it runs as an unprivileged user of its own.
+        const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(Path, Everyone);
+        File.SetUnixFileMode(_directory.Path, Everyone);
         Target = new BuildTarget(
             "cp311-cp311-linux_x86_64", Path, "3.11.7", new WheelTag("cp311", "cp311", "linux_x86_64"), [new WheelTag("cp311", "cp311", "linux_x86_64")]);
     }

@@ -14,7 +14,7 @@ public static class Requests
             ExtraIndexUrls: [],
             WithDependencies: false,
             Prerelease: false,
-            WheelDirectory: work.Combine("wheels"),
+            WheelDirectory: work.Combine("work", "wheels"),
             WorkingDirectory: work.Combine("work"),
             LogPath: work.Combine("logs", "pip.log"),
             timeout);

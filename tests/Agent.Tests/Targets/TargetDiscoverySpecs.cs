@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PypiForge.Agent.Targets;
 using PypiForge.Agent.Tests.Support;
 using PypiForge.Packaging;
@@ -7,7 +6,7 @@ namespace PypiForge.Agent.Tests.Targets;
 
 public sealed class TargetDiscoverySpecs
 {
-    private readonly TargetDiscovery _discovery = new(NullLogger<TargetDiscovery>.Instance);
+    private readonly TargetDiscovery _discovery = Sandboxes.Discovery(Sandboxes.Bubblewrap());
 
     [Fact]
     public async Task Python3_on_PATH_is_resolved_to_its_real_interpreter()
@@ -124,9 +123,11 @@ public sealed class TargetDiscoverySpecs
     {
         // The real script, run with pip hidden: a Python whose pip is missing.
         using var fake = new FakeInterpreter($"exec {Pythons.Pyenv("3.10")} -c 'import sys; sys.modules[\"pip\"] = None; exec(sys.argv[1])' \"$2\"");
+        // The script's Python is no part of the fake's own folder: the operator's extra read-only folders show it.
+        var discovery = Sandboxes.Discovery(Sandboxes.Bubblewrap(o => o.SandboxReadOnlyPaths.Add(Path.GetDirectoryName(Path.GetDirectoryName(Pythons.Pyenv("3.10")))!)));
 
         var exception = await Assert.ThrowsAsync<TargetDiscoveryException>(
-            () => _discovery.DiscoverAsync(fake.Path, CancellationToken.None));
+            () => discovery.DiscoverAsync(fake.Path, CancellationToken.None));
 
         Assert.Contains("cannot import pip", exception.Message, StringComparison.Ordinal);
         Assert.Contains("-m ensurepip", exception.Message, StringComparison.Ordinal);

@@ -16,8 +16,16 @@ results_dir="$repo_root/artifacts/test-results"
 
 # Packages tests drive for real: wheels for offline builds, twine and flit uploads, htpasswd
 # (apache2-utils) for user files, nginx in front of the server, wrk for load, PostgreSQL for the
-# shared queue of remote build agents.
-apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk postgresql)
+# shared queue of remote build agents; bubblewrap for the build sandbox, debootstrap and qemu-user-static for the
+# i386 and arm64 build roots.
+apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk postgresql
+    bubblewrap debootstrap qemu-user-static)
+
+# Debian roots the foreign-target tests build in, made once per machine and reused (a few minutes each, made in the
+# background while the solution builds and the other tests run; tests that need one wait for it).
+roots_dir="${PYPIFORGE_TEST_ROOTS:-/var/cache/pypiforge/roots}"
+export PYPIFORGE_TEST_ROOTS="$roots_dir"
+root_jobs=()
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -36,7 +44,32 @@ finish() {
         status=1
     fi
     stop_postgres
+    stop_roots
     exit "$status"
+}
+
+# Makes (or, when present, only registers qemu for) each root in the background; a failure leaves NAME.failed, which
+# the waiting tests report with the log's name.
+start_roots() {
+    mkdir -p "$roots_dir"
+    local name arch
+    for name in bookworm-i386 bookworm-arm64; do
+        arch="${name#bookworm-}"
+        rm -f "$roots_dir/$name.failed"
+        (scripts/make-build-root.sh --arch "$arch" --suite bookworm "$roots_dir/$name" >"$roots_dir/$name.make.log" 2>&1 ||
+            { touch "$roots_dir/$name.failed"; cat "$roots_dir/$name.make.log" >&2; }) &
+        root_jobs+=("$!")
+    done
+    echo "scripts/test.sh: build roots in $roots_dir (made in the background if missing; logs $roots_dir/*.make.log)"
+}
+
+stop_roots() {
+    local job
+    for job in "${root_jobs[@]}"; do
+        pkill -TERM -P "$job" 2>/dev/null || true
+        kill "$job" 2>/dev/null || true
+    done
+    root_jobs=()
 }
 
 # A throwaway PostgreSQL cluster for the distributed-build tests: initdb in a temp folder, listening on
@@ -118,6 +151,11 @@ command -v python3 >/dev/null || fail "python3 is not on PATH; install python3."
 
 rm -rf "$results_dir"
 install_apt_packages
+if [[ "$(id -u)" -eq 0 ]]; then
+    start_roots
+else
+    echo "scripts/test.sh: not root, so the build roots in $roots_dir are not made; make them as root with scripts/make-build-root.sh" >&2
+fi
 
 tests/fixtures/make-dists.sh || fail "tests/fixtures/make-dists.sh failed (its message is above)."
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Queue;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Agent.Remote;
@@ -30,6 +31,10 @@ public static class AgentProgram
 
     public static async Task<int> Main(string[] args)
     {
+        // An operator tool, not the agent: runs one command in the build sandbox (src/Agent/Sandbox/SandboxRunCommand.cs).
+        if (args.Length > 0 && args[0] == SandboxRunCommand.Verb)
+            return await SandboxRunCommand.RunAsync(args[1..]);
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = false });
 
         // A remote agent shares its queue with the server, so it is PostgreSQL unless configured otherwise.

@@ -66,7 +66,7 @@ public sealed class BuildCoordinator
         if (live.Count == 0)
         {
             throw new BuildApiException(BuildErrorKind.FailedPrecondition,
-                "No build agent is running, so no target can build. Check Agent:Interpreters and the server log for interpreters that could not be used.");
+                "No build agent is running, so no target can build. Check Agent:Interpreters and Agent:Targets, and the server log for interpreters that could not be used or a build sandbox that could not be made (Agent:Sandbox).");
         }
 
         var unknown = targets.Where(t => !live.Contains(t, StringComparer.Ordinal)).ToList();

@@ -96,22 +96,21 @@ public sealed class BuildSpecs
     [Fact]
     public async Task Cancelling_a_long_build_stops_the_pip_process_tree_and_publishes_nothing()
     {
+        // setup.py runs in the build sandbox and cannot write to the host; its child carries a marker the host's /proc shows.
         var staging = TempDirectory.Create("slow");
-        var pidFile = Path.Combine(staging, "pids.txt");
+        var marker = HostProcesses.Marker();
         var setup = $$"""
-            import os, subprocess, time
-            child = subprocess.Popen(["sleep", "300"])
-            with open({{Quote(pidFile)}} + ".tmp", "w") as f:
-                f.write("%d %d" % (os.getpid(), child.pid))
-            os.rename({{Quote(pidFile)}} + ".tmp", {{Quote(pidFile)}})
+            import subprocess, time
+            child = subprocess.Popen(["sleep", "{{marker}}"])
             time.sleep(300)
             """;
         var sdist = TestDists.Sdist(staging, "pf-slow-1.0", "pf-slow", "1.0", setupPy: setup);
         await using var server = await BuildServer.StartAsync([sdist]);
 
         var requested = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-slow" } });
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(pidFile)), TimeSpan.FromMinutes(2)), "setup.py never started");
-        var pids = File.ReadAllText(pidFile).Split(' ').Select(int.Parse).ToList();
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(HostProcesses.WithArgument(marker).Count > 0), TimeSpan.FromMinutes(2)), "setup.py never started");
+        var sleeper = Assert.Single(HostProcesses.WithArgument(marker));
+        List<int> pids = [sleeper, HostProcesses.Parent(sleeper)];
         Assert.Equal(BuildState.Running, (await server.Client.GetBuildAsync(new GetBuildRequest { Id = requested.Id })).State);
 
         await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = requested.Id });
@@ -122,8 +121,6 @@ public sealed class BuildSpecs
             "pip's subprocesses are still alive: " + string.Join(", ", pids.Where(IsAlive)));
         Assert.Empty(Directory.GetFiles(server.Host.Root, "pf_slow*"));
     }
-
-    private static string Quote(string path) => "'" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
     private static bool IsAlive(int pid)
     {

@@ -11,10 +11,13 @@ COPY src/ src/
 RUN dotnet publish src/Server/Server.csproj -c Release -o /app/server \
     && dotnet publish src/Agent/Agent.csproj -c Release -o /app/agent
 
-# The server: the index, gRPC, the dashboard, and an embedded agent (Queue:EmbeddedAgent) that needs python3 and pip.
+# The server: the index, gRPC, the dashboard, and an embedded agent (Queue:EmbeddedAgent) that needs python3 and pip,
+# and bubblewrap for its build sandbox. The sandbox needs user namespaces inside the container: run it with
+# --security-opt seccomp=unconfined --security-opt apparmor=unconfined (or --privileged), or set
+# PYPIFORGE_AGENT__SANDBOX=None to build without one (trusted builds only; see docs/deploy.md).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS server
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends python3 python3-pip python3-venv \
+    && apt-get install -y --no-install-recommends python3 python3-pip python3-venv bubblewrap \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /data/packages \
     && chown -R app:app /data
@@ -33,9 +36,10 @@ ENTRYPOINT ["dotnet", "PypiForge.Server.dll"]
 # A remote build agent: serves the queues of its interpreters in the shared PostgreSQL storage and sends its wheels
 # to the server. A compiler and headers, so sdists with C extensions build. Configure it with PYPIFORGE_AGENT__SERVER,
 # PYPIFORGE_AGENT__TOKEN and PYPIFORGE_QUEUE__CONNECTIONSTRING (or --server/--token/--hangfire after the image name).
+# Builds run in a bubblewrap sandbox: the same container options as the server's apply.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS agent
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends python3 python3-pip python3-venv python3-dev build-essential \
+    && apt-get install -y --no-install-recommends python3 python3-pip python3-venv python3-dev build-essential bubblewrap \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/agent .

@@ -8,21 +8,26 @@ using PypiForge.Server.Tests.Support;
 namespace PypiForge.Server.Tests.Builds;
 
 /// <summary>The build API's contract over a real gRPC port: validation, status codes, deduplication, listing, health, reflection, dashboard.</summary>
-public sealed class BuildApiSpecs : IAsyncLifetime
+public sealed class BuildApiSpecs : IAsyncLifetime, IDisposable
 {
     private BuildServer server = null!;
-    private string pidFile = null!;
+    private BuildGate gate = null!;
 
     public async Task InitializeAsync()
     {
         var staging = TempDirectory.Create("api");
-        pidFile = Path.Combine(staging, "started");
+        gate = new BuildGate();
         var slow = TestDists.Sdist(staging, "pf-slow-1.0", "pf-slow", "1.0",
-            setupPy: $"import time\nopen('{pidFile}', 'w').close()\ntime.sleep(300)\n");
+            setupPy: $"import time\n{gate.Knock()}\ntime.sleep(300)\n");
         server = await BuildServer.StartAsync([slow]);
     }
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+    }
+
+    public void Dispose() => gate.Dispose();
 
     [Theory]
     [InlineData("-r requirements.txt", "-r")]
@@ -75,7 +80,7 @@ public sealed class BuildApiSpecs : IAsyncLifetime
     public async Task A_second_request_for_a_running_build_returns_it_and_idempotency_keys_are_honoured()
     {
         var first = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-slow" }, IdempotencyKey = "key-1" });
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(pidFile)), TimeSpan.FromMinutes(2)));
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)));
 
         var again = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "PF_Slow" } });
         var sameKey = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "something-else" }, IdempotencyKey = "key-1" });

@@ -9,26 +9,26 @@ namespace PypiForge.Server.Tests.Distributed;
 
 /// <summary>AgentService.PublishWheel, the one way a remote agent writes into the package folder: every malformed,
 /// mismatched or truncated upload gets its own status and a message, and leaves nothing in the folder.</summary>
-public sealed class PublishWheelSpecs : IAsyncLifetime
+public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
 {
     private BuildServer server = null!;
     private AgentService.AgentServiceClient agents = null!;
     private string buildId = null!;
-    private string pidFile = null!;
+    private BuildGate gate = null!;
     private byte[] wheel = null!;
     private string[] before = null!;
 
     public async Task InitializeAsync()
     {
         var staging = TempDirectory.Create("publish-specs");
-        pidFile = Path.Combine(staging, "started");
+        gate = new BuildGate();
         // A build that stays running while the uploads are tried against it.
-        var setup = $"import time\nopen('{pidFile}', 'w').close()\ntime.sleep(300)\n";
+        var setup = $"import time\n{gate.Knock()}\ntime.sleep(300)\n";
         var sdist = TestDists.Sdist(staging, "pf-waiting-1.0", "pf-waiting", "1.0", setupPy: setup);
         server = await BuildServer.StartAsync([sdist]);
         agents = new AgentService.AgentServiceClient(server.Channel);
         buildId = (await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-waiting" }, Targets = { BuildServer.Cp311 } })).Id;
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(pidFile)), TimeSpan.FromMinutes(2)), "the build never started");
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)), "the build never started");
         wheel = await File.ReadAllBytesAsync(TestDists.Wheel(staging, "pf-uploaded", "1.0"));
         before = Files();
     }
@@ -38,6 +38,8 @@ public sealed class PublishWheelSpecs : IAsyncLifetime
         await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = buildId });
         await server.DisposeAsync();
     }
+
+    public void Dispose() => gate.Dispose();
 
     public static TheoryData<string, StatusCode, string> BadHeaders => new()
     {

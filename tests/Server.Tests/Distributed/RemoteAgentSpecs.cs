@@ -42,13 +42,12 @@ public sealed class RemoteAgentSpecs
     public async Task An_agent_killed_mid_build_drops_out_of_the_targets_and_its_build_runs_again_on_a_restarted_agent()
     {
         var staging = TempDirectory.Create("slow-sdist");
-        var marker = Path.Combine(staging, "first-attempt-started");
-        // The first attempt waits forever (until the agent is killed); the second finds the marker and builds at once.
+        // The first attempt waits forever (until the agent is killed); the second is told to go on and builds at once.
+        using var gate = new BuildGate("wait");
         var setup = $$"""
-            import os, time
+            import time
             from setuptools import setup
-            if not os.path.exists({{Quote(marker)}}):
-                open({{Quote(marker)}}, "w").close()
+            if {{gate.Knock()}} == "wait":
                 time.sleep(600)
             setup(name="pf-killed", version="1.0", py_modules=[])
             """;
@@ -58,9 +57,10 @@ public sealed class RemoteAgentSpecs
         await cluster.WaitForAgentsAsync(Cluster.Cp311, first);
 
         var requested = await cluster.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-killed==1.0" }, Targets = { Cluster.Cp311 } });
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(marker)), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
         Assert.Equal(BuildState.Running, (await cluster.Client.GetBuildAsync(new GetBuildRequest { Id = requested.Id })).State);
 
+        gate.Answer = "go";
         await first.KillAsync();
         await cluster.WaitForAgentsAsync(Cluster.Cp311);
         Assert.Equal(BuildState.Running, (await cluster.Client.GetBuildAsync(new GetBuildRequest { Id = requested.Id })).State);
@@ -82,12 +82,11 @@ public sealed class RemoteAgentSpecs
     public async Task A_server_killed_and_restarted_in_the_middle_of_a_queue_loses_no_queued_running_or_finished_build()
     {
         var staging = TempDirectory.Create("slow-sdist");
-        var started = Path.Combine(staging, "started");
+        using var gate = new BuildGate();
         var setup = $$"""
-            import os, time
+            import time
             from setuptools import setup
-            if not os.path.exists({{Quote(started)}}):
-                open({{Quote(started)}}, "w").close()
+            {{gate.Knock()}}
             time.sleep(6)
             setup(name="pf-steady", version="1.0", py_modules=[])
             """;
@@ -100,7 +99,7 @@ public sealed class RemoteAgentSpecs
         Assert.Equal(BuildState.Succeeded, (await cluster.WaitForEndAsync(finished.Id)).State);
         var running = await cluster.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-steady==1.0" }, Targets = { Cluster.Cp310 } });
         var queued = await cluster.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-cext==1.0" }, Targets = { Cluster.Cp310 } });
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(started)), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
         Assert.Equal(BuildState.Queued, (await cluster.Client.GetBuildAsync(new GetBuildRequest { Id = queued.Id })).State);
 
         await cluster.KillServerAsync();
@@ -128,12 +127,11 @@ public sealed class RemoteAgentSpecs
     public async Task CancelBuild_reaches_a_remote_agent_which_stops_pip_and_reports_the_build_cancelled()
     {
         var staging = TempDirectory.Create("slow-sdist");
-        var pidFile = Path.Combine(staging, "pid");
+        // setup.py runs in the agent's build sandbox; its child carries a marker the host's /proc shows.
+        var marker = HostProcesses.Marker();
         var setup = $$"""
-            import os, time
-            with open({{Quote(pidFile)}} + ".tmp", "w") as f:
-                f.write(str(os.getpid()))
-            os.rename({{Quote(pidFile)}} + ".tmp", {{Quote(pidFile)}})
+            import subprocess, time
+            subprocess.Popen(["sleep", "{{marker}}"])
             time.sleep(300)
             """;
         var sdist = TestDists.Sdist(staging, "pf-endless-1.0", "pf-endless", "1.0", setupPy: setup);
@@ -142,18 +140,17 @@ public sealed class RemoteAgentSpecs
         await cluster.WaitForAgentsAsync(Cluster.Cp311, agent);
 
         var requested = await cluster.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-endless" }, Targets = { Cluster.Cp311 } });
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(File.Exists(pidFile)), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
-        var pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(HostProcesses.WithArgument(marker).Count > 0), TimeSpan.FromMinutes(2)), "setup.py never started\n" + cluster.Logs());
+        var sleeper = Assert.Single(HostProcesses.WithArgument(marker));
+        var pid = HostProcesses.Parent(sleeper);
 
         await cluster.Client.CancelBuildAsync(new CancelBuildRequest { Id = requested.Id });
         var build = await cluster.WaitForEndAsync(requested.Id, TimeSpan.FromSeconds(60));
 
         Assert.True(build.State == BuildState.Cancelled, build + "\n" + cluster.Logs());
         Assert.Equal("Cancelled on request.", Assert.Single(build.Targets).Error);
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(20)), "setup.py still runs");
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}") && !Directory.Exists($"/proc/{sleeper}")), TimeSpan.FromSeconds(20)), "setup.py still runs");
         Assert.False(agent.HasExited);
         Assert.Empty(Directory.GetFiles(cluster.Root, "pf_endless-*"));
     }
-
-    private static string Quote(string path) => "'" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }

@@ -146,12 +146,20 @@ if ! chroot "$partial" /debootstrap/debootstrap --second-stage >>"$dir.log" 2>&1
     die "debootstrap (second stage) failed (log: $dir.log)."
 fi
 
-# Python 2: Debian ships pip only as wheels; install them into the root's python2.7.
+# Python 2: Debian ships pip only as wheels (python-pip-whl: pip 20.3.4, setuptools 44.1.1, wheel 0.34.2); install them
+# into the root's python2.7, with pkg_resources, which Debian keeps in a wheel of its own. Debian's pip loads its
+# dependencies from those wheels as zip files, and then cannot start pep517's hook script from inside one: unpack that
+# wheel in place (a folder of the same name on sys.path works the same).
 if [[ -x "$partial/usr/bin/python2" ]]; then
     pip_wheel="$(cd "$partial" && ls usr/share/python-wheels/pip-*.whl | head -n 1)"
     chroot "$partial" /usr/bin/python2 "/$pip_wheel/pip" install --no-index --find-links /usr/share/python-wheels \
-        --disable-pip-version-check pip setuptools wheel >>"$dir.log" 2>&1 ||
+        --disable-pip-version-check pip setuptools wheel pkg_resources >>"$dir.log" 2>&1 ||
         die "installing pip for python2 in the root failed (log: $dir.log)."
+    for wheel in "$partial"/usr/share/python-wheels/pep517-*.whl; do
+        [[ -f "$wheel" ]] || continue
+        python3 -m zipfile -e "$wheel" "$wheel.unpacked" && rm "$wheel" && mv "$wheel.unpacked" "$wheel" ||
+            die "unpacking $wheel failed."
+    done
 fi
 
 # Nothing from the build host's apt caches is needed inside.

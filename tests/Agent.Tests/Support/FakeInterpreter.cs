@@ -1,4 +1,5 @@
 using PypiForge.Agent.Pip;
+using PypiForge.Agent.Sandbox;
 using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
 
@@ -23,7 +24,11 @@ public sealed class FakeInterpreter : IDisposable
         File.SetUnixFileMode(Path, Everyone);
         File.SetUnixFileMode(_directory.Path, Everyone);
         Target = new BuildTarget(
-            "cp311-cp311-linux_x86_64", Path, "3.11.7", new WheelTag("cp311", "cp311", "linux_x86_64"), [new WheelTag("cp311", "cp311", "linux_x86_64")]);
+            "cp311-cp311-linux_x86_64", Path, "3.11.7", new WheelTag("cp311", "cp311", "linux_x86_64"), [new WheelTag("cp311", "cp311", "linux_x86_64")])
+        {
+            // In a build sandbox the script's own folder is shown read-only, as a real interpreter's prefix is.
+            Environment = new BuildEnvironment(null, ElfMachine.Host, [_directory.Path]),
+        };
     }
 
     /// <summary>The script's path.</summary>

@@ -75,13 +75,8 @@ public sealed class RootTargetSpecs
     [Fact]
     public async Task A_root_of_an_architecture_without_a_qemu_handler_says_what_to_run()
     {
-        // A root whose "python3" is an s390x program: real ELF header, and no handler for it is registered here.
         using var fake = new TempDirectory("pypiforge-s390x-root-");
-        var bin = Directory.CreateDirectory(fake.Combine("usr", "bin")).FullName;
-        var header = new byte[64];
-        header[0] = 0x7f; header[1] = (byte)'E'; header[2] = (byte)'L'; header[3] = (byte)'F';
-        header[4] = 2; header[5] = 2; header[6] = 1; header[17] = 2; header[19] = 22; // 64-bit, big-endian, ET_EXEC, EM_S390
-        await File.WriteAllBytesAsync(Path.Combine(bin, "python3"), header);
+        ForeignRoot.S390x(fake.Path);
 
         var exception = await Assert.ThrowsAsync<TargetDiscoveryException>(
             () => _discovery.DiscoverAsync("/usr/bin/python3", fake.Path, CancellationToken.None));

@@ -84,12 +84,7 @@ public sealed class BuildEnvironmentConfigSpecs
             case Setting.RelativeInterpreter:
                 return ["--Agent:Targets:0:Root", await BuildRoots.I386Async(), "--Agent:Targets:0:Interpreter", "python3"];
             case Setting.ForeignRootWithoutQemu:
-                // A root whose python3 is an s390x program (a real ELF header); no handler for s390x is registered here.
-                var bin = Directory.CreateDirectory(Path.Combine(work, "s390x-root", "usr", "bin")).FullName;
-                var header = new byte[64];
-                header[0] = 0x7f; header[1] = (byte)'E'; header[2] = (byte)'L'; header[3] = (byte)'F';
-                header[4] = 2; header[5] = 2; header[6] = 1; header[17] = 2; header[19] = 22;
-                await File.WriteAllBytesAsync(Path.Combine(bin, "python3"), header);
+                ForeignRoot.S390x(Path.Combine(work, "s390x-root"));
                 return ["--Agent:Targets:0:Root", Path.Combine(work, "s390x-root"), "--Agent:Targets:0:Interpreter", "/usr/bin/python3"];
             case Setting.RootWithoutSandbox:
                 return ["--Agent:Targets:0:Root", await BuildRoots.I386Async(), "--Agent:Targets:0:Interpreter", "/usr/bin/python3", "--Agent:Sandbox", "None"];

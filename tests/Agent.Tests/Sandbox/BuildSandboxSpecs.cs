@@ -1,4 +1,5 @@
 using PypiForge.Agent.Tests.Support;
+using PypiForge.Tests.Common;
 
 namespace PypiForge.Agent.Tests.Sandbox;
 
@@ -39,6 +40,30 @@ public sealed class BuildSandboxSpecs
 
         Assert.Contains("size 16777216", result.LogTail);
         Assert.DoesNotContain("exit 0", result.LogTail);
+    }
+
+    [Fact]
+    public async Task A_process_in_a_session_of_its_own_does_not_outlive_a_build_that_timed_out()
+    {
+        var runner = Sandboxes.Runner(Sandboxes.Bubblewrap());
+        var marker = HostProcesses.Marker();
+        // Escapes pip's process group (its own session, detached from the output), then the build hangs past its timeout.
+        using var fake = new FakeInterpreter($"setsid sleep {marker} </dev/null >/dev/null 2>&1 & sleep 300");
+        using var work = new TempDirectory();
+
+        var run = runner.RunAsync(fake.Request(work, TimeSpan.FromSeconds(5)), null, CancellationToken.None);
+        IReadOnlyList<int> escaped = [];
+        for (var attempt = 0; attempt < 100 && escaped.Count == 0 && !run.IsCompleted; attempt++)
+        {
+            await Task.Delay(50);
+            escaped = HostProcesses.WithArgument(marker);
+        }
+
+        var result = await run;
+
+        Assert.NotEmpty(escaped);
+        Assert.True(result.TimedOut);
+        Assert.Empty(await Processes.WaitUntilGoneAsync(escaped, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Tests.Support;
+using PypiForge.Tests.Common;
 
 namespace PypiForge.Server.Tests.Builds;
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Tests.Support;
+using PypiForge.Tests.Common;
 
 namespace PypiForge.Server.Tests.Builds;
 

@@ -1,5 +1,6 @@
 using PypiForge.Protos.V1;
 using PypiForge.Server.Tests.Support;
+using PypiForge.Tests.Common;
 
 namespace PypiForge.Server.Tests.Distributed;
 

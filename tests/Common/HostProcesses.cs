@@ -1,4 +1,4 @@
-namespace PypiForge.Server.Tests.Support;
+namespace PypiForge.Tests.Common;
 
 /// <summary>Processes of this machine as the host sees them (every PID namespace's processes appear in the host's /proc).</summary>
 public static class HostProcesses

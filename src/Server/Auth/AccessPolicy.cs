@@ -4,21 +4,28 @@ using Microsoft.Extensions.Options;
 namespace PypiForge.Server.Auth;
 
 /// <summary>The rules that do not depend on credentials: anonymous reads and loopback trust.</summary>
-public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers users, TokenStore tokens)
+public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers users, TokenStore tokens, IConfiguration configuration)
 {
     private readonly AuthOptions options = options.Value;
+    private readonly LoopbackPeers peers = new(configuration);
 
     public bool AnonymousRead => options.AnonymousRead;
 
     /// <summary>Loopback requests without credentials may do anything: always, never, or (auto) while no htpasswd file
-    /// is configured and no token exists — a fresh install works out of the box, a configured one asks everyone.</summary>
-    public bool TrustsLoopback(IPAddress? remote) =>
-        remote is not null && IPAddress.IsLoopback(remote) && options.TrustLoopback switch
+    /// is configured and no token exists — a fresh install works out of the box, a configured one asks everyone. Never a
+    /// connection from a build sandbox (which shares the host's network): a package's code is not the operator.</summary>
+    public bool TrustsLoopback(ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var remote = connection.RemoteIpAddress;
+        var trusted = remote is not null && IPAddress.IsLoopback(remote) && options.TrustLoopback switch
         {
             LoopbackTrust.Always => true,
             LoopbackTrust.Never => false,
             _ => !users.Configured && !tokens.Any,
         };
+        return trusted && !peers.IsBuild(connection);
+    }
 
     public Permissions PermissionsOf(string user)
     {

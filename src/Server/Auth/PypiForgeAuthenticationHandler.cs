@@ -32,7 +32,7 @@ public sealed class PypiForgeAuthenticationHandler(
         var remote = Context.Connection.RemoteIpAddress;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(access.TrustsLoopback(remote)
+            return Task.FromResult(access.TrustsLoopback(Context.Connection)
                 ? Success($"loopback ({remote})", Permissions.All, "loopback")
                 : AuthenticateResult.NoResult());
         }

@@ -1,5 +1,7 @@
 using System.Net;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,9 +48,11 @@ public sealed class AccessRulesSpecs : IDisposable
         // A real socket cannot come from 192.0.2.10 here: this one case is checked on the rule itself.
         var options = Options.Create(new AuthOptions { TrustLoopback = Enum.Parse<LoopbackTrust>(mode) });
         var policy = new AccessPolicy(options, new HtpasswdUsers(options, NullLogger<HtpasswdUsers>.Instance),
-            new TokenStore(folder, NullLogger<TokenStore>.Instance));
+            new TokenStore(folder, NullLogger<TokenStore>.Instance), new ConfigurationBuilder().Build());
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse(address);
 
-        Assert.Equal(trusted, policy.TrustsLoopback(IPAddress.Parse(address)));
+        Assert.Equal(trusted, policy.TrustsLoopback(context.Connection));
     }
 
     [Fact]

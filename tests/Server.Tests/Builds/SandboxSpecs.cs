@@ -16,7 +16,7 @@ public sealed class SandboxSpecs
     [
         "write_package_folder", "overwrite_served_wheel", "list_state_folder", "read_tokens", "read_htpasswd",
         "read_server_environ", "read_server_cmdline", "signal_server", "read_shadow", "write_usr", "list_root_ssh",
-        "read_init_environ",
+        "read_init_environ", "upload_over_loopback",
     ];
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class SandboxSpecs
         // The targets exist on the host, so "absent" in the sandbox means hidden, not missing.
         await File.WriteAllTextAsync(Path.Combine(state, "decoy-secret"), "pypf_decoy");
         Assert.True(File.Exists(htpasswd));
-        var sdist = Hostile(staging, "pf-hostile", new Paths(root, state, htpasswd, Environment.ProcessId, marker));
+        var sdist = Hostile(staging, "pf-hostile", new Paths(root, state, htpasswd, Environment.ProcessId, marker, server.Host.BaseUri.AbsoluteUri));
         File.Move(sdist, Path.Combine(root, Path.GetFileName(sdist)));
         Assert.True(await ServerHost.EventuallyAsync(async () => (await server.Host.Client.GetAsync("/simple/pf-hostile/")).IsSuccessStatusCode), "the dropped sdist was not indexed");
         var servedBefore = Served(root);
@@ -100,7 +100,7 @@ public sealed class SandboxSpecs
     }
 
     /// <summary>Where the hostile setup.py looks.</summary>
-    private sealed record Paths(string Packages, string State, string Htpasswd, int ServerPid, string Marker);
+    private sealed record Paths(string Packages, string State, string Htpasswd, int ServerPid, string Marker, string Server);
 
     private static string Hostile(string folder, string name, Paths paths)
     {
@@ -111,6 +111,7 @@ public sealed class SandboxSpecs
             HTPASSWD = {{Py(paths.Htpasswd)}}
             SERVER = {{paths.ServerPid}}
             MARKER = {{Py(paths.Marker)}}
+            SERVER_URL = {{Py(paths.Server)}}
 
             def attempt(name, action):
                 try:
@@ -132,6 +133,18 @@ public sealed class SandboxSpecs
             attempt("write_usr", lambda: open("/usr/pypiforge-evil", "w").write("x"))
             attempt("list_root_ssh", lambda: os.listdir("/root/.ssh"))
             attempt("read_init_environ", lambda: open("/proc/1/environ", "rb").read())
+            def upload():
+                # The server trusts unsigned loopback requests on a fresh install; the build is on loopback too.
+                import urllib.request, urllib.error
+                body = b'--b0undary\r\nContent-Disposition: form-data; name=":action"\r\n\r\nfile_upload\r\n--b0undary--\r\n'
+                request = urllib.request.Request(SERVER_URL, data=body, headers={"Content-Type": "multipart/form-data; boundary=b0undary"})
+                try:
+                    return urllib.request.urlopen(request, timeout=20).status
+                except urllib.error.HTTPError as e:
+                    if e.code in (401, 403):
+                        raise PermissionError(e.code)
+                    return e.code
+            attempt("upload_over_loopback", upload)
             print("HOSTILE uid %d" % os.getuid())
             caps = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff:")]
             print("HOSTILE capabilities %s" % caps[0])

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net;
+using PypiForge.Agent.Sandbox;
+
+namespace PypiForge.Server.Auth;
+
+/// <summary>
+/// Who is at the other end of a loopback connection. Build sandboxes share the host's network (pip reads this
+/// server's index), so "loopback" alone would let a package's setup.py act as the machine's operator. On Linux the
+/// kernel lists every TCP socket of this network namespace with its owner (<c>/proc/net/tcp</c>, <c>tcp6</c>): a
+/// connection whose client socket belongs to a build sandbox's user (Agent:SandboxFirstUid and up, when the agent runs
+/// as root) is not the operator. Where builds run as the server's own user (a server that is not root, with its
+/// embedded agent) the two cannot be told apart, so loopback trust is off there.
+/// </summary>
+public sealed class LoopbackPeers(IConfiguration configuration)
+{
+    private const int SandboxUids = 1000;
+
+    private readonly int firstSandboxUid = configuration.GetValue("Agent:SandboxFirstUid", 63000);
+
+    /// <summary>Builds run as this server's own user: its embedded agent is on and sandboxes without uids of their own.</summary>
+    public bool BuildsShareServerUser { get; } =
+        configuration.GetValue("Queue:EmbeddedAgent", true) && !Posix.IsRoot;
+
+    /// <summary>True when the connection's client socket is owned by a build sandbox's user (or cannot be looked up while
+    /// builds share this server's user).</summary>
+    public bool IsBuild(ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (BuildsShareServerUser)
+            return true;
+        if (connection.RemoteIpAddress is not { } remote || connection.LocalIpAddress is not { } local || !OperatingSystem.IsLinux())
+            return false;
+        var uid = OwnerOf(new IPEndPoint(remote, connection.RemotePort), new IPEndPoint(local, connection.LocalPort));
+        return uid is { } owner && owner >= firstSandboxUid && owner < firstSandboxUid + SandboxUids;
+    }
+
+    // The client's socket is the one whose local address is the connection's remote end and whose remote address is ours.
+    private static int? OwnerOf(IPEndPoint client, IPEndPoint server)
+    {
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            IEnumerable<string> lines;
+            try
+            {
+                lines = File.ReadLines(table).Skip(1).ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var line in lines)
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 7 && Same(fields[1], client) && Same(fields[2], server)
+                    && int.TryParse(fields[7], NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+                {
+                    return uid;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // "0100007F:1F90": the address as the kernel stores it (32-bit words in host order, little-endian here), the port in hex.
+    private static bool Same(string field, IPEndPoint endpoint)
+    {
+        var colon = field.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !int.TryParse(field.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var port) || port != endpoint.Port)
+            return false;
+        var hex = field[..colon];
+        var bytes = new byte[hex.Length / 2];
+        for (var word = 0; word < bytes.Length / 4; word++)
+        {
+            for (var i = 0; i < 4; i++)
+                bytes[(word * 4) + i] = byte.Parse(hex.AsSpan((word * 8) + ((3 - i) * 2), 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+
+        var address = endpoint.Address;
+        if (bytes.Length == 16 && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            address = address.MapToIPv6();
+        else if (bytes.Length == 4 && address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        return address.GetAddressBytes().AsSpan().SequenceEqual(bytes);
+    }
+}

@@ -4,7 +4,7 @@ using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Uploads;
 
-/// <summary>Uploads and builds together: a private index the embedded agent still reads (with a process-only token
+/// <summary>Uploads and builds together: a private index the embedded agent still reads (with a token of its own per build,
 /// whose secret shows in no log), and "upload an sdist, get wheels".</summary>
 public sealed class UploadBuildSpecs
 {

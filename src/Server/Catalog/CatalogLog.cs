@@ -22,4 +22,7 @@ internal static partial class CatalogLog
 
     [LoggerMessage(7, LogLevel.Warning, "Could not save the catalog state to {StateDirectory} ({Problem}); hashes will be recomputed after a restart")]
     public static partial void SaveFailed(ILogger logger, string stateDirectory, string problem);
+
+    [LoggerMessage(8, LogLevel.Warning, "The state file in {StateDirectory} has {Count} entries without a path; they were skipped and their files are read again")]
+    public static partial void StateEntriesSkipped(ILogger logger, string stateDirectory, int count);
 }

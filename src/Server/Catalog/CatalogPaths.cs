@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using PypiForge.Packaging;
 
 namespace PypiForge.Server.Catalog;
@@ -72,23 +73,89 @@ public static class CatalogPaths
         return true;
     }
 
-    /// <summary>Walks the root for distribution candidates, skipping hidden folders and symlinked folders (no cycles, no escape).</summary>
+    /// <summary>Why a symbolic link is left out of the index (logged once, like a corrupt file).</summary>
+    public const string LinkReason =
+        "it is a symbolic link, or lies in a linked folder; links are never served (nothing outside the root may be). "
+        + "Copy or move the file itself into the folder";
+
+    /// <summary>True for a symbolic link (or another reparse point, such as a junction). Reads no more than the
+    /// attributes the enumeration or an lstat already gave, so the walk pays nothing for it.</summary>
+    public static bool IsLink(FileSystemInfo info) => (info.Attributes & FileAttributes.ReparsePoint) != 0;
+
+    /// <summary>True when the file, or any folder between the root and it, is a symbolic link: the one rule for every
+    /// path that admits or serves a file. The root itself may be a link (the operator chose it).</summary>
+    public static bool IsLinked(string root, string relativePath)
+    {
+        var path = root;
+        foreach (var segment in relativePath.Split('/'))
+        {
+            path = Path.Combine(path, segment);
+            FileSystemInfo info = new FileInfo(path);
+            if (!info.Exists && Directory.Exists(path))
+            {
+                info = new DirectoryInfo(path);
+            }
+
+            if (info.Exists && IsLink(info))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Opens a file under the root for reading, or null when it is missing or linked. Checked again once open,
+    /// so a file swapped for a link between the check and the open is refused too.</summary>
+    public static FileStream? OpenUnlinked(string root, string relativePath, int bufferSize, FileOptions fileOptions)
+    {
+        if (IsLinked(root, relativePath))
+        {
+            return null;
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(Path.Combine(root, relativePath), FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete, bufferSize, fileOptions);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        if (IsLinked(root, relativePath))
+        {
+            stream.Dispose();
+            return null;
+        }
+
+        return stream;
+    }
+
+    /// <summary>Walks the root for distribution candidates, skipping hidden folders and never entering linked folders
+    /// (no cycles, no escape). Linked files are returned, so the caller can report them (<see cref="IsLink"/>).</summary>
     public static IEnumerable<(string RelativePath, FileInfo Info)> Walk(string root)
     {
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
             IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden,
+            AttributesToSkip = FileAttributes.Hidden,
             ReturnSpecialDirectories = false,
         };
-        var directory = new DirectoryInfo(root);
-        if (!directory.Exists)
+        if (!Directory.Exists(root))
         {
             yield break;
         }
 
-        foreach (var info in directory.EnumerateFiles("*", options))
+        var files = new FileSystemEnumerable<FileInfo>(root, static (ref entry) => (FileInfo)entry.ToFileSystemInfo(), options)
+        {
+            ShouldIncludePredicate = static (ref entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = static (ref entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        foreach (var info in files)
         {
             var relative = ToRelative(root, info.FullName);
             if (relative is not null && !IsHidden(relative))

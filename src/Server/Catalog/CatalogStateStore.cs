@@ -28,10 +28,12 @@ public sealed class CatalogStateStore : IDisposable
         Directory.CreateDirectory(statePath);
     }
 
-    /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing".</summary>
-    public Dictionary<string, PersistedFile> Load(out string? problem)
+    /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing". Entries with
+    /// no path are skipped and counted in <paramref name="skipped"/> (their files are simply read again).</summary>
+    public Dictionary<string, PersistedFile> Load(out string? problem, out int skipped)
     {
         problem = null;
+        skipped = 0;
         var file = Path.Combine(statePath, StateFileName);
         if (!File.Exists(file))
         {
@@ -43,8 +45,15 @@ public sealed class CatalogStateStore : IDisposable
             using var stream = File.OpenRead(file);
             var state = JsonSerializer.Deserialize(stream, CatalogStateJsonContext.Default.CatalogState);
             var result = new Dictionary<string, PersistedFile>(StringComparer.Ordinal);
-            foreach (var entry in state?.Files ?? [])
+            // The serializer does not enforce non-nullable members: a hand-edited file may hold null or pathless entries.
+            foreach (PersistedFile? entry in state?.Files ?? [])
             {
+                if (string.IsNullOrEmpty(entry?.Path))
+                {
+                    skipped++;
+                    continue;
+                }
+
                 result[entry.Path] = entry;
             }
 

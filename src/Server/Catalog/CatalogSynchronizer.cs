@@ -51,11 +51,16 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // Walking the folder and reading the state file are independent: do both at once.
         var walk = Task.Run(WalkCandidates, cancellationToken);
-        known = store.Load(out var problem);
+        known = store.Load(out var problem, out var skipped);
         var candidates = await walk;
         if (problem is not null)
         {
             CatalogLog.StateUnreadable(logger, store.StateDirectory, problem);
+        }
+
+        if (skipped > 0)
+        {
+            CatalogLog.StateEntriesSkipped(logger, store.StateDirectory, skipped);
         }
 
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
@@ -292,7 +297,8 @@ public sealed class CatalogSynchronizer : BackgroundService
                     removed.Add(relative);
                 }
             }
-            else if (!known.TryGetValue(relative, out var previous) || !previous.Matches(info.Length, info.LastWriteTimeUtc))
+            else if (!known.TryGetValue(relative, out var previous) || !previous.Matches(info.Length, info.LastWriteTimeUtc)
+                || (previous.Error is null && CatalogPaths.IsLink(info)))
             {
                 work.Add((full, relative, name));
             }
@@ -335,6 +341,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
             var reusable = known.TryGetValue(relative, out var previous)
                 && previous.Matches(info.Length, info.LastWriteTimeUtc)
+                && (previous.Error is not null || !CatalogPaths.IsLink(info))
                 && (previous.Error is not null || previous.Sha256 is not null)
                 && (previous.Error is not null || previous.MetadataSha256 is null
                     || (previous.MetadataOffset >= 0 && previous.MetadataLength >= 0 && previous.MetadataOffset + previous.MetadataLength <= packLength));
@@ -371,8 +378,8 @@ public sealed class CatalogSynchronizer : BackgroundService
                 try
                 {
                     known.TryGetValue(item.Relative, out var previous);
-                    var result = item.Name is null
-                        ? Unparseable(item.Full, item.Relative)
+                    var result = CatalogPaths.IsLinked(root, item.Relative) ? LeftOut(item.Full, item.Relative, CatalogPaths.LinkReason)
+                        : item.Name is null ? LeftOut(item.Full, item.Relative, UnparseableReason)
                         : await inspector.InspectAsync(item.Full, item.Relative, item.Name, previous, ct);
                     if (result is not null)
                     {
@@ -438,15 +445,18 @@ public sealed class CatalogSynchronizer : BackgroundService
         }
     }
 
-    // Remembered like a corrupt file, so it is reported once and again only when it changes.
-    private static PersistedFile? Unparseable(string fullPath, string relativePath)
+    private const string UnparseableReason =
+        "its name does not follow the distribution naming rules (PEP 427 for wheels: name-version-python-abi-platform.whl; "
+        + "PEP 625 for sdists: name-version.tar.gz)";
+
+    // Remembered like a corrupt file, so it is reported once and again only when it changes. Size and time are the
+    // file's own (a link's, not its target's), as the walk and the watcher both see them.
+    private static PersistedFile? LeftOut(string fullPath, string relativePath, string reason)
     {
         var info = new FileInfo(fullPath);
         return info.Exists
             ? new PersistedFile(relativePath, info.Length, new DateTimeOffset(info.LastWriteTimeUtc).UtcTicks, null, null, null, null,
-                new DateTimeOffset(info.LastWriteTimeUtc), null,
-                "its name does not follow the distribution naming rules (PEP 427 for wheels: name-version-python-abi-platform.whl; "
-                + "PEP 625 for sdists: name-version.tar.gz)")
+                new DateTimeOffset(info.LastWriteTimeUtc), null, reason)
             : null;
     }
 

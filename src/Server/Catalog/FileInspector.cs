@@ -8,6 +8,7 @@ namespace PypiForge.Server.Catalog;
 public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogStateStore store)
 {
     private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
+    private readonly string root = options.Value.RootPath;
 
     /// <summary>Inspects a file. Returns null when the file changed or vanished while being read (try again later).
     /// A file that is not a valid distribution comes back with <see cref="PersistedFile.Error"/> set.</summary>
@@ -29,13 +30,13 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
                 return null;
             }
 
-            await using var stream = new FileStream(
-                fullPath,
-                FileMode.Open,
-                FileAccess.Read,
-                FileShare.ReadWrite | FileShare.Delete,
-                bufferSize: 1 << 16,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // A link that appeared since the caller looked is left to the next event or reconcile, which refuse it.
+            await using var stream = CatalogPaths.OpenUnlinked(root, relativePath, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            if (stream is null)
+            {
+                return null;
+            }
+
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
             stream.Position = 0;
             inspection = ReadMetadata(stream, filename, sha256);

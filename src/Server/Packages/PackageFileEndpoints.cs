@@ -37,8 +37,7 @@ public static class PackageFileEndpoints
 
         if (catalog.TryGetFile(path, out var file))
         {
-            var fullPath = Path.Combine(options.Value.RootPath, path);
-            return Serve(context, fullPath, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
+            return Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
         }
 
         if (path.EndsWith(MetadataSuffix, StringComparison.Ordinal)
@@ -59,17 +58,13 @@ public static class PackageFileEndpoints
         return NotFound($"No file '{path}' is served here. Files are listed on the project pages under /simple/.");
     }
 
-    private static IResult Serve(HttpContext context, string fullPath, string contentType, DateTimeOffset lastModified, string sha256)
+    private static IResult Serve(HttpContext context, string root, string path, string contentType, DateTimeOffset lastModified, string sha256)
     {
-        FileStream stream;
-        try
+        // Removed, or swapped for a symbolic link, after the catalog saw it; the watcher drops it from the index in a moment.
+        var stream = CatalogPaths.OpenUnlinked(root, path, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (stream is null)
         {
-            stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            // Removed after the catalog saw it; the watcher will drop it from the index in a moment.
-            return NotFound("The file was removed from the package folder.");
+            return NotFound("The file was removed from the package folder, or replaced by a symbolic link (links are never served).");
         }
 
         context.Response.Headers.CacheControl = ImmutableCaching;

@@ -14,7 +14,7 @@ internal static partial class AuthLog
     [LoggerMessage(4, LogLevel.Warning, "Skipped line {Line} of {Path}: {Reason}")]
     public static partial void HtpasswdLineSkipped(ILogger logger, string path, int line, string reason);
 
-    [LoggerMessage(5, LogLevel.Warning, "The token file {Path} could not be read ({Problem}); the tokens read before stay valid")]
+    [LoggerMessage(5, LogLevel.Error, "The token file {Path} cannot be read ({Problem}). Fix it or remove it: until then no token in it can be verified (only tokens read before it broke still work) and loopback requests without credentials are not trusted")]
     public static partial void TokensUnreadable(ILogger logger, string path, string problem);
 
     [LoggerMessage(6, LogLevel.Warning, "Failed sign-in from {Client} as '{User}': {Reason}")]

@@ -15,6 +15,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<TokenStore>();
         services.AddSingleton<FailedLogins>();
         services.AddSingleton<AccessPolicy>();
+        services.AddHostedService<AuthFilesCheck>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResults>();
         services.AddAuthentication(PypiForgeAuthenticationHandler.SchemeName)

@@ -10,6 +10,9 @@ public static class HtpasswdHash
     private const string Apr1Magic = "$apr1$";
     private const string Itoa64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+    /// <summary>Where bcrypt's ranks start in <see cref="Cost"/>: above every other form.</summary>
+    private const int BcryptCosts = 100;
+
     /// <summary>Why a hash cannot be used, or null when its form is supported.</summary>
     public static string? Unsupported(string hash) => hash switch
     {
@@ -41,6 +44,33 @@ public static class HtpasswdHash
         return expected is not null
             && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(hash));
     }
+
+    /// <summary>A hash of a random password (matched by nothing) that costs as much to check as the slowest of
+    /// <paramref name="hashes"/>, or null when there are none. Checking it for an unknown user name takes as long as
+    /// a wrong password of a known one, so the time of a refusal does not tell which names exist.</summary>
+    internal static string? Decoy(IEnumerable<string> hashes)
+    {
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        var slowest = hashes.Select(h => (Hash: h, Cost: Cost(h))).Where(h => h.Cost >= 0).OrderByDescending(h => h.Cost).FirstOrDefault();
+        return slowest.Hash switch
+        {
+            null => null,
+            _ when slowest.Cost >= BcryptCosts => BCrypt.Net.BCrypt.HashPassword(password, slowest.Cost - BcryptCosts),
+            _ when slowest.Hash.StartsWith(Apr1Magic, StringComparison.Ordinal) => Apr1(password, Apr1Magic + password[..8] + "$"),
+            _ => Sha1(password),
+        };
+    }
+
+    /// <summary>A rank of how long a hash takes to check: bcrypt by its cost above apr1 above SHA-1; -1 for a bcrypt
+    /// hash whose cost htpasswd would not write (4 to 17), which a decoy must not copy (cost 31 takes days).</summary>
+    private static int Cost(string hash) => hash switch
+    {
+        _ when hash.StartsWith("$2", StringComparison.Ordinal) =>
+            hash.Length > 7 && hash[3] == '$' && hash[6] == '$' && int.TryParse(hash.AsSpan(4, 2), System.Globalization.CultureInfo.InvariantCulture, out var cost)
+                && cost is >= 4 and <= 17 ? BcryptCosts + cost : -1,
+        _ when hash.StartsWith(Apr1Magic, StringComparison.Ordinal) => 1,
+        _ => 0,
+    };
 
 #pragma warning disable CA5350, CA5351 // Legacy htpasswd forms are verified as users bring them; new entries should use bcrypt.
     private static string Sha1(string password) =>

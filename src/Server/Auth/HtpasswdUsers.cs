@@ -9,6 +9,8 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
     private readonly string? path = string.IsNullOrWhiteSpace(options.Value.HtpasswdFile) ? null : Path.GetFullPath(options.Value.HtpasswdFile);
     private readonly Lock gate = new();
     private Dictionary<string, string> users = new(StringComparer.Ordinal);
+    private string? decoy;
+    private long checks;
     private (long Length, DateTime Written) seen = (-1, default);
     private static readonly TimeSpan RememberSuccess = TimeSpan.FromMinutes(5);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> verified = new(StringComparer.Ordinal);
@@ -18,13 +20,23 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
     /// <summary>Whether at least one user can sign in.</summary>
     public bool Any => Current().Count > 0;
 
+    /// <summary>How many passwords were checked against a hash (a real one or the decoy), for tests: an unknown user
+    /// name must cost a check as a known one does.</summary>
+    internal long Checks => Interlocked.Read(ref checks);
+
     /// <summary>Checks a password. bcrypt costs milliseconds by design and pip sends the password with every request
     /// of an install, so a success is remembered for a few minutes (keyed by a hash of user, password and stored
-    /// hash: a changed file or password misses). Failures are never remembered.</summary>
+    /// hash: a changed file or password misses). Failures are never remembered. An unknown user name is checked
+    /// against a decoy hash as slow as the file's slowest, so a refusal takes as long whether the name exists or not.</summary>
     public bool Verify(string user, string password)
     {
         if (!Current().TryGetValue(user, out var hash))
         {
+            if (Volatile.Read(ref decoy) is { } unknown)
+            {
+                Check(password, unknown);
+            }
+
             return false;
         }
 
@@ -35,7 +47,7 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
             return true;
         }
 
-        if (!HtpasswdHash.Verify(password, hash))
+        if (!Check(password, hash))
         {
             return false;
         }
@@ -47,6 +59,12 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
 
         verified[key] = now + (long)RememberSuccess.TotalMilliseconds;
         return true;
+    }
+
+    private bool Check(string password, string hash)
+    {
+        Interlocked.Increment(ref checks);
+        return HtpasswdHash.Verify(password, hash);
     }
 
     /// <summary>Loads the file now; used at start-up so a missing file is reported before the first request.</summary>
@@ -78,6 +96,7 @@ public sealed class HtpasswdUsers(IOptions<AuthOptions> options, ILogger<Htpassw
             try
             {
                 users = Parse(File.ReadAllLines(path));
+                decoy = HtpasswdHash.Decoy(users.Values);
                 AuthLog.HtpasswdLoaded(logger, path, users.Count);
             }
             catch (IOException ex)

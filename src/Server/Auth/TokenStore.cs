@@ -26,6 +26,7 @@ public sealed class TokenStore
     private readonly ConcurrentDictionary<string, StoredToken> internalTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> internalExpiry = new(StringComparer.Ordinal);
     private (long Length, DateTime Written) seen = (-1, default);
+    private bool unreadable;
     private long lastAnyCheck = long.MinValue / 2;
 
     public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger)
@@ -40,7 +41,8 @@ public sealed class TokenStore
     }
 
     /// <summary>Whether any token exists. Asked for every unsigned loopback request, so the file is looked at no
-    /// more than once a second here (a token created by the CLI counts within a second).</summary>
+    /// more than once a second here (a token created by the CLI counts within a second). A file that exists but
+    /// cannot be read counts as holding tokens: it fails closed, so a damaged file never makes loopback admin again.</summary>
     public bool Any
     {
         get
@@ -52,9 +54,15 @@ public sealed class TokenStore
                 Volatile.Write(ref lastAnyCheck, now);
             }
 
-            return Volatile.Read(ref tokens).Count > 0;
+            lock (gate)
+            {
+                return unreadable || tokens.Count > 0;
+            }
         }
     }
+
+    /// <summary>Reads the file now; used at start-up so a damaged file is reported before the first request.</summary>
+    public int Load() => Current().Count;
 
     public IReadOnlyList<StoredToken> List() => Current();
 
@@ -136,6 +144,7 @@ public sealed class TokenStore
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(updated, TokenJsonContext.Default.ListStoredToken));
             File.Move(temporary, path, overwrite: true);
             Use(updated);
+            unreadable = false;
             var info = new FileInfo(path);
             seen = (info.Length, info.LastWriteTimeUtc);
         }
@@ -153,24 +162,52 @@ public sealed class TokenStore
             }
 
             seen = stamp;
+            unreadable = false;
             if (!info.Exists)
             {
                 Use([]);
                 return tokens;
             }
 
-            try
+            var problem = Read(out var read);
+            if (problem is null)
             {
-                Use(JsonSerializer.Deserialize(File.ReadAllBytes(path), TokenJsonContext.Default.ListStoredToken) ?? []);
+                Use(read);
             }
-            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+            else
             {
-                // Keep the tokens known so far rather than locking everyone out (or in) on a half-written file.
-                AuthLog.TokensUnreadable(logger, path, ex.Message);
+                // Keep the tokens known so far rather than locking everyone out on a half-written file, but count the
+                // file as holding tokens (see Any). Logged once per change of the file: `seen` holds its stamp.
+                unreadable = true;
+                AuthLog.TokensUnreadable(logger, path, problem);
             }
 
             return tokens;
         }
+    }
+
+    /// <summary>Why the file cannot be used, or null with its tokens.</summary>
+    private string? Read(out List<StoredToken> read)
+    {
+        read = [];
+        try
+        {
+            read = JsonSerializer.Deserialize(File.ReadAllBytes(path), TokenJsonContext.Default.ListStoredToken) ?? [];
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
+
+        // Valid JSON is not yet a valid token list: an entry without a hash could never match, and a null one would
+        // throw on every request.
+        var broken = read.FindIndex(t => t is null || string.IsNullOrEmpty(t.Sha256) || string.IsNullOrEmpty(t.Id) || string.IsNullOrEmpty(t.User));
+        if (broken >= 0)
+        {
+            return $"entry {broken + 1} lacks its id, user or sha256";
+        }
+
+        return read.DistinctBy(t => t.Sha256, StringComparer.Ordinal).Count() == read.Count ? null : "two entries have the same sha256";
     }
 
     private void Use(List<StoredToken> list)

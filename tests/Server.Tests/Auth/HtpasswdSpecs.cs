@@ -67,6 +67,59 @@ public sealed class HtpasswdSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_user_name_costs_a_password_check_as_a_known_one_does()
+    {
+        var path = await UploadClient.HtpasswdAsync(folder, ("alice", "right-pw", "B"));
+        var users = new HtpasswdUsers(Options.Create(new AuthOptions { HtpasswdFile = path }), NullLogger<HtpasswdUsers>.Instance);
+        users.Load();
+
+        var before = users.Checks;
+        Assert.False(users.Verify("alice", "wrong-pw"));
+        var knownName = users.Checks - before;
+        Assert.False(users.Verify("mallory", "wrong-pw"));
+        Assert.False(users.Verify("mallory", "right-pw"));
+        var unknownName = users.Checks - before - knownName;
+
+        Assert.Equal(1, knownName);
+        Assert.Equal(2, unknownName);
+    }
+
+    [Fact]
+    public async Task A_remembered_sign_in_is_still_not_checked_again()
+    {
+        var path = await UploadClient.HtpasswdAsync(folder, ("alice", "right-pw", "B"));
+        var users = new HtpasswdUsers(Options.Create(new AuthOptions { HtpasswdFile = path }), NullLogger<HtpasswdUsers>.Instance);
+
+        Assert.True(users.Verify("alice", "right-pw"));
+        var afterFirst = users.Checks;
+        Assert.True(users.Verify("alice", "right-pw"));
+
+        Assert.Equal(afterFirst, users.Checks);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-bB", "-C", "6" }, new[] { "-bs" }, "$2", "$06$")]
+    [InlineData(new[] { "-bB", "-C", "4" }, new[] { "-bB", "-C", "7" }, "$2", "$07$")]
+    [InlineData(new[] { "-bm" }, new[] { "-bs" }, "$apr1$", "$")]
+    [InlineData(new[] { "-bs" }, new[] { "-bs" }, "{SHA}", "=")]
+    public async Task The_decoy_hash_is_as_slow_as_the_slowest_users_and_matches_nothing(string[] first, string[] second, string form, string cost)
+    {
+        var path = Path.Combine(folder, "decoy.htpasswd");
+        Assert.Equal(0, (await PythonClient.RunAsync("htpasswd", [.. first, "-c", path, "alice", "pw-a"])).ExitCode);
+        Assert.Equal(0, (await PythonClient.RunAsync("htpasswd", [.. second, path, "bob", "pw-b"])).ExitCode);
+        var hashes = (await File.ReadAllLinesAsync(path)).Select(l => l.Split(':', 2)[1]).ToList();
+
+        var decoy = HtpasswdHash.Decoy(hashes);
+
+        Assert.NotNull(decoy);
+        Assert.StartsWith(form, decoy, StringComparison.Ordinal);
+        Assert.Contains(cost, decoy, StringComparison.Ordinal);
+        Assert.False(HtpasswdHash.Verify("pw-a", decoy));
+        Assert.False(HtpasswdHash.Verify(string.Empty, decoy));
+        Assert.Null(HtpasswdHash.Decoy([]));
+    }
+
+    [Fact]
     public async Task Lines_that_are_not_user_and_hash_are_skipped_and_the_rest_still_work()
     {
         var path = Path.Combine(folder, "mixed.htpasswd");

@@ -52,7 +52,7 @@ internal static class KestrelEndpoints
         var hosts = new List<string>();
         foreach (var (host, port) in plan)
         {
-            Listen(kestrel, host, port, HttpProtocols.Http1, endpoints.Http);
+            Listen(kestrel, host, port, HttpProtocols.Http1, endpoints, endpoints.Http);
             if (!hosts.Contains(host, StringComparer.OrdinalIgnoreCase))
             {
                 hosts.Add(host);
@@ -61,7 +61,7 @@ internal static class KestrelEndpoints
 
         foreach (var host in hosts)
         {
-            Listen(kestrel, host, grpcPort, HttpProtocols.Http2, endpoints.Grpc);
+            Listen(kestrel, host, grpcPort, HttpProtocols.Http2, endpoints, endpoints.Grpc);
         }
     }
 
@@ -72,7 +72,7 @@ internal static class KestrelEndpoints
         || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || IPAddress.TryParse(host.Trim('[', ']'), out _);
 
-    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, List<ListenOptions> into)
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, ServerEndpoints endpoints, List<ListenOptions> into)
     {
         void Configure(ListenOptions options)
         {
@@ -84,9 +84,18 @@ internal static class KestrelEndpoints
         {
             kestrel.ListenAnyIP(port, Configure);
         }
+        else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) && port == 0)
+        {
+            // Kestrel cannot pick one free port for two loopbacks; "any free port on localhost" means the IPv4 one.
+            kestrel.Listen(IPAddress.Loopback, port, Configure);
+        }
         else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            kestrel.ListenLocalhost(port, Configure);
+            kestrel.ListenLocalhost(port, options =>
+            {
+                Configure(options);
+                endpoints.Localhost.Add(options);
+            });
         }
         else
         {

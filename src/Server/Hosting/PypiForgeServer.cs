@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Builds;
@@ -46,6 +47,12 @@ public static class PypiForgeServer
         }
 
         var plan = KestrelEndpoints.Plan(urls, problems);
+        if (grpcPort != 0 && plan.Exists(p => p.Port == grpcPort))
+        {
+            // Both would bind the same port and the second would fail as "in use"; say what is really wrong.
+            problems.Add($"Grpc:Port (--grpc-port) is {grpcPort}, the same port as in Urls (--urls); gRPC needs a port of its own (default {KestrelEndpoints.DefaultGrpcPort}).");
+        }
+
         var endpoints = new ServerEndpoints();
         builder.Services.AddSingleton(endpoints);
 
@@ -67,6 +74,7 @@ public static class PypiForgeServer
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;
         });
+        builder.Services.AddConnectionLimits(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddPypiForgeAuth(builder.Configuration);
         builder.Services.AddCatalog(builder.Configuration);
@@ -106,13 +114,25 @@ public static class PypiForgeServer
         return app;
     }
 
-    /// <summary>Runs the server; a configuration mistake ends start-up with the message alone (it names the key), exit code 2.</summary>
+    /// <summary>Runs the server; a configuration mistake or a port already taken ends start-up with the message alone (it
+    /// names the key), exit code 2.</summary>
     public static async Task<int> RunPypiForgeAsync(this WebApplication app)
     {
+        ServerEndpoints? endpoints = null;
         try
         {
             // Validate before the host starts, so a bad value is reported once, as a message, not as a host failure trace.
             app.Services.GetService<IStartupValidator>()?.Validate();
+
+            // The endpoints are filled in when Kestrel's options are first read; read them here rather than rely on Build.
+            _ = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+            endpoints = app.Services.GetRequiredService<ServerEndpoints>();
+            if (PortInUse.FindTaken(endpoints) is { } taken)
+            {
+                await Console.Error.WriteLineAsync("PypiForge cannot start: " + taken);
+                return 2;
+            }
+
             await app.RunAsync();
             return 0;
         }
@@ -130,6 +150,12 @@ public static class PypiForgeServer
         {
             // The configuration binder's own message names the key ("Failed to convert configuration value at 'X'").
             await Console.Error.WriteLineAsync("PypiForge cannot start: " + ex.Message);
+            return 2;
+        }
+        catch (IOException ex) when (endpoints is not null && PortInUse.IsAddressInUse(ex))
+        {
+            // Taken between the check and the bind; the host has logged it already, this still says what to change.
+            await Console.Error.WriteLineAsync("PypiForge cannot start: " + PortInUse.Describe(ex, endpoints));
             return 2;
         }
     }

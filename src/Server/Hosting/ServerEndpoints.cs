@@ -10,6 +10,9 @@ public sealed class ServerEndpoints
 
     internal List<ListenOptions> Grpc { get; } = [];
 
+    /// <summary>The endpoints given as "localhost", which Kestrel binds on both the IPv4 and the IPv6 loopback.</summary>
+    internal HashSet<ListenOptions> Localhost { get; } = [];
+
     /// <summary>How this process reaches its own index (the embedded agent's pip uses it): a wildcard address becomes loopback.</summary>
     public Uri HttpBaseUri => BaseUri(Http) ?? throw new InvalidOperationException("The server has no HTTP endpoint.");
 

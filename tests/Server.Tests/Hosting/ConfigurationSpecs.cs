@@ -51,6 +51,12 @@ public sealed class ConfigurationSpecs
     [InlineData("--Upstream:BuildTargets", "cp311", "Upstream:BuildTargets")]
     [InlineData("--Upstream:CacheDirectory", "{file}", "Upstream:CacheDirectory")]
     [InlineData("--Upstream:AllowMerge", "good-name, -bad-", "Upstream:AllowMerge")]
+    [InlineData("--Limits:MaxConnections", "0", "Limits:MaxConnections")]
+    [InlineData("--Limits:MaxConnections", "banana", "Limits:MaxConnections")]
+    [InlineData("--Limits:KeepAliveTimeout", "00:00:00", "Limits:KeepAliveTimeout")]
+    [InlineData("--Limits:RequestHeadersTimeout", "banana", "Limits:RequestHeadersTimeout")]
+    [InlineData("--Limits:MinRequestBodyDataRate", "-1", "Limits:MinRequestBodyDataRate")]
+    [InlineData("--Limits:MinRequestBodyDataRateGracePeriod", "00:00:01", "Limits:MinRequestBodyDataRateGracePeriod")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         var work = TempDirectory.Create("badconfig");

@@ -22,7 +22,7 @@ public sealed partial class BuildSandbox
     /// <summary>Where the scratch folder appears inside the sandbox.</summary>
     public const string InsideScratch = "/build";
 
-    private const string RootPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private const string RootSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     // The host's /etc holds passwords, keys and configuration; a build sees only what programs need to run and reach the index.
     private static readonly string[] HostEtc =
@@ -110,7 +110,7 @@ public sealed partial class BuildSandbox
             return new SandboxCommand(interpreter, arguments, ChildEnvironment.For(run.HostScratch, null, extra), run.HostScratch);
         }
 
-        var path = environment.Root is null ? null : RootPath;
+        var path = environment.Root is null ? null : RootSearchPath;
         var wrapped = new List<string>();
         wrapped.AddRange(["-n", options.Limits.Nice.ToString(CultureInfo.InvariantCulture)]);
         wrapped.AddRange([Tool("prlimit"), .. Rlimits(options.Limits), "--"]);

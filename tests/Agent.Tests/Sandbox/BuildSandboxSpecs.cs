@@ -132,7 +132,7 @@ public sealed class BuildSandboxSpecs
 
         var result = await runner.RunAsync(fake.Request(work), null, CancellationToken.None);
 
-        Assert.True(result.Succeeded, string.Join('\n', result.LogTail));
+        Assert.True(result.Succeeded, $"exit code {result.ExitCode}:\n" + await File.ReadAllTextAsync(fake.Request(work).LogPath));
         Assert.Contains("nice 7", result.LogTail);
         Assert.DoesNotContain("uid 0", result.LogTail);
         Assert.Contains(result.LogTail, static l => l.StartsWith("CapEff:", StringComparison.Ordinal) && l.EndsWith("0000000000000000", StringComparison.Ordinal));

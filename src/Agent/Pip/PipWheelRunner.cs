@@ -103,7 +103,7 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
         CommandTask<CommandResult> execution;
         try
         {
-            execution = command.ExecuteAsync(forceful.Token);
+            execution = SpawnThread.Start(() => command.ExecuteAsync(forceful.Token));
         }
         catch (Win32Exception ex)
         {

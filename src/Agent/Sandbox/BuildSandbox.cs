@@ -249,12 +249,12 @@ public sealed partial class BuildSandbox
             using var run = Begin(Path.Combine(scratch, "scratch"));
             var command = Command(BuildEnvironment.HostSystem, "/usr/bin/true", [], run);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var result = await Cli.Wrap(command.FileName)
+            var probe = Cli.Wrap(command.FileName)
                 .WithArguments(command.Arguments)
                 .WithEnvironmentVariables(command.Environment)
                 .WithWorkingDirectory(command.WorkingDirectory)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
+                .WithValidation(CommandResultValidation.None);
+            var result = await SpawnThread.Start(() => probe.ExecuteBufferedAsync(timeout.Token));
             if (result.ExitCode == 0)
             {
                 LogSandboxReady(run.Uid is null ? "a user namespace with the agent's own user" : $"unprivileged users from uid {options.SandboxFirstUid}");

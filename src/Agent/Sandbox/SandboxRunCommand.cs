@@ -97,15 +97,15 @@ public static class SandboxRunCommand
 
             using var stdout = Console.OpenStandardOutput();
             using var stderr = Console.OpenStandardError();
-            var result = await Cli.Wrap(command.FileName)
+            var child = Cli.Wrap(command.FileName)
                 .WithArguments(command.Arguments)
                 .WithEnvironmentVariables(command.Environment)
                 .WithWorkingDirectory(command.WorkingDirectory)
                 .WithStandardInputPipe(PipeSource.Null)
                 .WithStandardOutputPipe(PipeTarget.ToStream(stdout))
                 .WithStandardErrorPipe(PipeTarget.ToStream(stderr))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(cancel.Token);
+                .WithValidation(CommandResultValidation.None);
+            var result = await SpawnThread.Start(() => child.ExecuteAsync(cancel.Token));
             return result.ExitCode;
         }
         catch (Exception ex) when (ex is TargetDiscoveryException or Win32Exception)

@@ -121,7 +121,7 @@ public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<Target
         try
         {
             // Forceful cancellation: CliWrap kills the process tree, and the sandbox's processes die with it.
-            result = await command.ExecuteAsync(linked.Token);
+            result = await SpawnThread.Start(() => command.ExecuteAsync(linked.Token));
         }
         catch (Win32Exception ex)
         {

@@ -1,3 +1,4 @@
+using PypiForge.Agent.Pip;
 using PypiForge.Agent.Tests.Support;
 using PypiForge.Tests.Common;
 
@@ -64,6 +65,24 @@ public sealed class BuildSandboxSpecs
         Assert.NotEmpty(escaped);
         Assert.True(result.TimedOut);
         Assert.Empty(await Processes.WaitUntilGoneAsync(escaped, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_build_outlives_the_thread_that_started_it()
+    {
+        // bwrap --die-with-parent follows the thread that forked it; the thread that asks for a build may end any time.
+        var runner = Sandboxes.Runner(Sandboxes.Bubblewrap());
+        using var fake = new FakeInterpreter("sleep 2; echo survived");
+        using var work = new TempDirectory();
+        Task<PipWheelResult>? run = null;
+        var starter = new Thread(() => run = runner.RunAsync(fake.Request(work), null, CancellationToken.None));
+        starter.Start();
+        starter.Join();
+
+        var result = await run!;
+
+        Assert.True(result.Succeeded, $"exit code {result.ExitCode}: " + string.Join('\n', result.LogTail));
+        Assert.Equal(["survived"], result.LogTail);
     }
 
     [Fact]

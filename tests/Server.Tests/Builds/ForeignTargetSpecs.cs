@@ -57,8 +57,9 @@ public sealed class ForeignTargetSpecs
                 "PYTHONPATH=/build/site python3 -c 'import pf_cext, platform; print(pf_cext.add(20, 22), platform.machine())'";
             var command = sandbox.Command(target.Environment, "/bin/sh", ["-c", script], run);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            var result = await Cli.Wrap(command.FileName).WithArguments(command.Arguments).WithEnvironmentVariables(command.Environment)
-                .WithWorkingDirectory(command.WorkingDirectory).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout.Token);
+            var install = Cli.Wrap(command.FileName).WithArguments(command.Arguments).WithEnvironmentVariables(command.Environment)
+                .WithWorkingDirectory(command.WorkingDirectory).WithValidation(CommandResultValidation.None);
+            var result = await SpawnThread.Start(() => install.ExecuteBufferedAsync(timeout.Token));
 
             Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
             Assert.Contains($"pf_cext-1.0-{targetName}.whl", result.StandardOutput, StringComparison.Ordinal);

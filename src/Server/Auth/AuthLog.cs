@@ -28,4 +28,7 @@ internal static partial class AuthLog
 
     [LoggerMessage(9, LogLevel.Information, "Token {Id} revoked")]
     public static partial void TokenRevoked(ILogger logger, string id);
+
+    [LoggerMessage(10, LogLevel.Warning, "Refused a cross-site {Method} {Path}: {Reason}")]
+    public static partial void CrossSiteRefused(ILogger logger, string method, string path, string reason);
 }

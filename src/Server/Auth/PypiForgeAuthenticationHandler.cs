@@ -32,7 +32,8 @@ public sealed class PypiForgeAuthenticationHandler(
         var remote = Context.Connection.RemoteIpAddress;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(access.TrustsLoopback(Context.Connection)
+            // The Host check keeps a DNS-rebinding page (loopback peer, Host: evil.example) anonymous.
+            return Task.FromResult(access.TrustsLoopback(Context.Connection) && LoopbackHosts.Allows(Request.Host)
                 ? Success($"loopback ({remote})", Permissions.All, "loopback")
                 : AuthenticateResult.NoResult());
         }

@@ -91,6 +91,7 @@ public static class PypiForgeServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCrossSiteRefusal();
         app.UseAuthorization();
         app.UsePrivateCaching();
 

@@ -11,8 +11,10 @@ namespace PypiForge.Packaging;
 /// </summary>
 /// <remarks>
 /// The methods read synchronously and leave the stream open. Pass a seekable stream (a spooled
-/// upload): <see cref="ZipArchive"/> copies a non-seekable one into memory first. Tar formats
-/// are read from the stream's current position, so rewind it first.
+/// upload): a non-seekable one is copied into memory first. Zip archives with more than
+/// <see cref="MaxZipEntries"/> entries or a central directory over
+/// <see cref="MaxZipCentralDirectoryBytes"/> are refused before <see cref="ZipArchive"/> reads
+/// them. Tar formats are read from the stream's current position, so rewind it first.
 /// </remarks>
 public static partial class DistributionArchive
 {
@@ -23,6 +25,15 @@ public static partial class DistributionArchive
     /// treated as having none rather than read to the end.
     /// </summary>
     public const int MaxScannedEntries = 10_000;
+
+    /// <summary>
+    /// Zip archives (wheels, eggs, zip sdists) with more entries than this are refused before
+    /// they are opened, like tar archives stop being scanned at <see cref="MaxScannedEntries"/>.
+    /// </summary>
+    public const int MaxZipEntries = 100_000;
+
+    /// <summary>Zip archives whose central directory is larger than this are refused before they are opened.</summary>
+    public const long MaxZipCentralDirectoryBytes = 64 * 1024 * 1024;
 
     /// <summary>
     /// The exact bytes of the wheel's top-level <c>{name}-{version}.dist-info/METADATA</c>
@@ -39,7 +50,7 @@ public static partial class DistributionArchive
         CheckArguments(stream, maxBytes);
         return Guard("zip", () =>
         {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            using var zip = OpenZip(stream);
             var entry = FindWheelMetadata(zip.Entries, wheel);
             using var content = entry.Open();
             return CappedReader.ReadAll(content, maxBytes, "METADATA");
@@ -68,7 +79,7 @@ public static partial class DistributionArchive
             ".tar" => Guard("tar", () => ReadTarPkgInfo(stream, maxBytes)),
             ".zip" => Guard("zip", () =>
             {
-                using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+                using var zip = OpenZip(stream);
                 var entry = zip.Entries.Take(MaxScannedEntries).FirstOrDefault(e => IsTopLevelPkgInfo(e.FullName));
                 return entry is null ? null : ReadZipEntry(entry, maxBytes, "PKG-INFO");
             }),
@@ -84,7 +95,7 @@ public static partial class DistributionArchive
         CheckArguments(stream, maxBytes);
         return Guard("zip", () =>
         {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            using var zip = OpenZip(stream);
             var entry = zip.Entries.FirstOrDefault(e => e.FullName == "EGG-INFO/PKG-INFO");
             return entry is null ? null : ReadZipEntry(entry, maxBytes, "PKG-INFO");
         });
@@ -96,6 +107,23 @@ public static partial class DistributionArchive
         if (!stream.CanRead)
             throw new ArgumentException("The stream must be readable.", nameof(stream));
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+    }
+
+    // ZipArchive builds an object for every central-directory entry as it opens, so the
+    // directory is measured first (see ZipCentralDirectory).
+    private static ZipArchive OpenZip(Stream stream)
+    {
+        if (stream.CanSeek)
+        {
+            ZipCentralDirectory.Check(stream, MaxZipEntries, MaxZipCentralDirectoryBytes);
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+
+        // ZipArchive would make this copy itself.
+        var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        ZipCentralDirectory.Check(copy, MaxZipEntries, MaxZipCentralDirectoryBytes);
+        return new ZipArchive(copy, ZipArchiveMode.Read, leaveOpen: false);
     }
 
     private static ZipArchiveEntry FindWheelMetadata(IEnumerable<ZipArchiveEntry> entries, WheelFilename wheel)

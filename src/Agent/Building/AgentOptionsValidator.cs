@@ -57,7 +57,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             yield break;
         }
 
-        if (!Path.IsPathFullyQualified(target.Root) || !Directory.Exists(target.Root))
+        var found = RootInterpreter.Inspect(target.Root, target.Interpreter ?? string.Empty);
+        if (found.Problem == RootInterpreterProblem.RootMissing)
         {
             yield return $"{key}:Root is '{target.Root}', which is not an existing folder (an absolute path). " +
                 $"Make the root with: scripts/make-build-root.sh --arch i386|arm64|armhf --suite bookworm {target.Root}";
@@ -70,28 +71,19 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             yield break;
         }
 
-        if (string.IsNullOrWhiteSpace(target.Interpreter) || !target.Interpreter.StartsWith('/'))
+        var problem = found.Problem switch
         {
-            yield return $"{key}:Interpreter is '{target.Interpreter}'; give the interpreter's absolute path as the root sees it, e.g. /usr/bin/python3.";
-            yield break;
-        }
-
-        var resolved = RootPath.Resolve(target.Root, target.Interpreter);
-        if (resolved is null || !File.Exists(resolved))
-        {
-            yield return $"{key}:Interpreter is {target.Interpreter}, which {target.Root} does not have. Install it in the root " +
-                $"(chroot {target.Root} apt-get install python3 python3-pip python3-venv python3-dev gcc) or give another path.";
-            yield break;
-        }
-
-        var machine = ElfMachine.Read(resolved);
-        if (machine is null)
-        {
-            yield return $"{key}:Interpreter {target.Interpreter} in {target.Root} is not a program (no ELF header); give the interpreter itself.";
-            yield break;
-        }
-
-        if (machine.IsForeignOn(ElfMachine.Host) && Binfmt.Problem(machine, machine.DebianArch) is { } problem)
-            yield return $"{key}:Root {target.Root} holds {machine} programs, but {problem}";
+            RootInterpreterProblem.None => null,
+            RootInterpreterProblem.InterpreterRelative =>
+                $"{key}:Interpreter is '{target.Interpreter}'; give the interpreter's absolute path as the root sees it, e.g. /usr/bin/python3.",
+            RootInterpreterProblem.InterpreterMissing or RootInterpreterProblem.InterpreterIsFolder =>
+                $"{key}:Interpreter is {target.Interpreter}, which {target.Root} does not have. Install it in the root " +
+                $"(chroot {target.Root} apt-get install python3 python3-pip python3-venv python3-dev gcc) or give another path.",
+            RootInterpreterProblem.NotAProgram =>
+                $"{key}:Interpreter {target.Interpreter} in {target.Root} is not a program (no ELF header); give the interpreter itself.",
+            _ => $"{key}:Root {target.Root} holds {found.Machine} programs, but {found.Emulator}",
+        };
+        if (problem is not null)
+            yield return problem;
     }
 }

@@ -73,19 +73,17 @@ public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<Target
 
     private static (string Path, BuildEnvironment Environment) InRoot(string interpreter, string root)
     {
-        if (!Path.IsPathFullyQualified(root) || !Directory.Exists(root))
-            throw Fail(interpreter, $"the root filesystem {root} does not exist. Make one with scripts/make-build-root.sh --arch ARCH {root}.");
-        if (!interpreter.StartsWith('/'))
-            throw Fail(interpreter, $"in a root filesystem the interpreter must be an absolute path as the root sees it, e.g. /usr/bin/python3, not '{interpreter}'.");
-        var resolved = RootPath.Resolve(root, interpreter)
-            ?? throw Fail(interpreter, $"{root} has no {interpreter}. Install Python in the root (chroot {root} apt-get install python3 python3-pip python3-venv) or configure another interpreter.");
-        if (!File.Exists(resolved))
-            throw Fail(interpreter, $"{interpreter} in {root} is a folder, not an interpreter.");
-        var machine = ElfMachine.Read(resolved)
-            ?? throw Fail(interpreter, $"{interpreter} in {root} ({RootPath.Inside(root, resolved)}) is not a program (no ELF header); configure the interpreter itself, not a script.");
-        if (machine.IsForeignOn(ElfMachine.Host) && Binfmt.Problem(machine, machine.DebianArch) is { } problem)
-            throw Fail(interpreter, $"{root} holds {machine} programs, but {problem}");
-        return (interpreter, new BuildEnvironment(root, machine, []));
+        var found = RootInterpreter.Inspect(root, interpreter);
+        return found.Problem switch
+        {
+            RootInterpreterProblem.None => (interpreter, new BuildEnvironment(root, found.Machine!, [])),
+            RootInterpreterProblem.RootMissing => throw Fail(interpreter, $"the root filesystem {root} does not exist. Make one with scripts/make-build-root.sh --arch ARCH {root}."),
+            RootInterpreterProblem.InterpreterRelative => throw Fail(interpreter, $"in a root filesystem the interpreter must be an absolute path as the root sees it, e.g. /usr/bin/python3, not '{interpreter}'."),
+            RootInterpreterProblem.InterpreterMissing => throw Fail(interpreter, $"{root} has no {interpreter}. Install Python in the root (chroot {root} apt-get install python3 python3-pip python3-venv) or configure another interpreter."),
+            RootInterpreterProblem.InterpreterIsFolder => throw Fail(interpreter, $"{interpreter} in {root} is a folder, not an interpreter."),
+            RootInterpreterProblem.NotAProgram => throw Fail(interpreter, $"{interpreter} in {root} ({RootPath.Inside(root, found.Resolved!)}) is not a program (no ELF header); configure the interpreter itself, not a script."),
+            _ => throw Fail(interpreter, $"{root} holds {found.Machine} programs, but {found.Emulator}"),
+        };
     }
 
     // The folders a host interpreter runs from besides the system: the prefix above its bin folder (or a pyenv above its

@@ -5,6 +5,9 @@ public enum BuildErrorKind
     InvalidArgument,
     NotFound,
     FailedPrecondition,
+
+    /// <summary>The server could not do it now (its storage or queue failed); retrying later may work.</summary>
+    Unavailable,
 }
 
 /// <summary>A build request that cannot be served, with a message a person can act on. The gRPC adapter maps the kind to a status code.</summary>

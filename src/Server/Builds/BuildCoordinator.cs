@@ -108,6 +108,24 @@ public sealed class BuildCoordinator
             }
         }
 
+        try
+        {
+            Queue(record, requirements);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Npgsql.NpgsqlException
+            or TimeoutException or BackgroundJobClientException)
+        {
+            Abandon(record, ex);
+            throw new BuildApiException(BuildErrorKind.Unavailable,
+                $"The build could not be queued: {ex.Message} Nothing was queued; see the server log, fix the cause and request the build again.");
+        }
+
+        return Snapshot(record);
+    }
+
+    /// <summary>Creates the build's log folder, saves it, and queues one job per target.</summary>
+    private void Queue(BuildRecord record, IReadOnlyList<string> requirements)
+    {
         Directory.CreateDirectory(Path.Combine(logRoot, record.Id));
 
         // Saved before its jobs exist, so an agent never takes a job of a build a restarted server would not know.
@@ -124,8 +142,57 @@ public sealed class BuildCoordinator
         }
 
         Persist(record);
-        BuildsLog.Requested(logger, record.Id, display, string.Join(", ", targets));
-        return Snapshot(record);
+        BuildsLog.Requested(logger, record.Id, display, string.Join(", ", record.Targets.Select(static t => t.Name)));
+    }
+
+    /// <summary>Ends a build whose queueing failed part-way: its queued jobs are deleted and its targets failed with the
+    /// reason, so it neither runs nor captures an identical request (or a retry with the same idempotency key).</summary>
+    private void Abandon(BuildRecord record, Exception cause)
+    {
+        BuildsLog.QueueFailed(logger, cause, record.Id, cause.Message);
+        var reason = $"Could not be queued: {cause.Message}";
+        var queued = new List<string>();
+        lock (record.Sync)
+        {
+            foreach (var target in record.Targets.Where(static t => !t.IsFinished))
+            {
+                if (target.JobId is not null)
+                {
+                    queued.Add(target.JobId);
+                }
+
+                Finish(record, target, TargetState.Failed, reason);
+            }
+        }
+
+        lock (requestLock)
+        {
+            if (record.IdempotencyKey is not null && byIdempotencyKey.GetValueOrDefault(record.IdempotencyKey) == record)
+            {
+                byIdempotencyKey.Remove(record.IdempotencyKey);
+            }
+        }
+
+        foreach (var jobId in queued)
+        {
+            TryQuietly(() => jobs.Delete(jobId));
+        }
+
+        // A record saved as queued before the failure would come back queued after a restart; save it failed if the store
+        // answers now.
+        TryQuietly(() => Persist(record));
+    }
+
+    private void TryQuietly(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
+        {
+            BuildsLog.CleanUpFailed(logger, ex.Message);
+        }
     }
 
     public Build Get(string id) => Snapshot(Find(id));

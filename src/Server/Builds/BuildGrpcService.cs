@@ -54,6 +54,7 @@ public sealed class BuildGrpcService(BuildCoordinator coordinator) : BuildServic
             {
                 BuildErrorKind.NotFound => StatusCode.NotFound,
                 BuildErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                BuildErrorKind.Unavailable => StatusCode.Unavailable,
                 _ => StatusCode.InvalidArgument,
             };
             throw new RpcException(new Status(code, ex.Message));

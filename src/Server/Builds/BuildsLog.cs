@@ -22,4 +22,10 @@ internal static partial class BuildsLog
 
     [LoggerMessage(206, LogLevel.Warning, "Agent {Peer} sent a wheel that was refused ({Status}): {Reason}")]
     public static partial void PublishRefused(ILogger logger, string peer, string status, string reason);
+
+    [LoggerMessage(220, LogLevel.Error, "Build {BuildId} could not be queued and was failed: {Reason}")]
+    public static partial void QueueFailed(ILogger logger, Exception exception, string buildId, string reason);
+
+    [LoggerMessage(221, LogLevel.Warning, "Clean-up after a build that could not be queued failed too: {Reason}")]
+    public static partial void CleanUpFailed(ILogger logger, string reason);
 }

@@ -112,6 +112,33 @@ public sealed class BuildApiSpecs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_request_that_cannot_be_queued_is_Unavailable_and_leaves_no_queued_record_behind()
+    {
+        // The builds' log folder replaced by a file: the request registers its record, then cannot create its log folder.
+        var logs = Path.Combine(server.Host.Root, ".pypiforge", "builds");
+        if (Directory.Exists(logs))
+        {
+            Directory.Delete(logs, recursive: true);
+        }
+
+        await File.WriteAllTextAsync(logs, "not a folder");
+        var error = await BuildServer.FailsAsync(() => server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-slow" }, IdempotencyKey = "key-z" }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("could not be queued", error.Status.Detail);
+        var failed = Assert.Single((await server.Client.ListBuildsAsync(new ListBuildsRequest())).Builds);
+        Assert.Equal(BuildState.Failed, failed.State);
+        Assert.Contains("Could not be queued", failed.Targets[0].Error);
+
+        // Once the cause is gone, the same request (and the same idempotency key) gets a new build that runs.
+        File.Delete(logs);
+        var retried = await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-slow" }, IdempotencyKey = "key-z" });
+        Assert.NotEqual(failed.Id, retried.Id);
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)));
+        Assert.Equal(BuildState.Running, (await server.Client.GetBuildAsync(new GetBuildRequest { Id = retried.Id })).State);
+        await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = retried.Id });
+    }
+
+    [Fact]
     public async Task Grpc_health_and_reflection_answer_generic_clients()
     {
         var health = new Health.HealthClient(server.Channel);

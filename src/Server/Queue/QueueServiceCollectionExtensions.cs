@@ -16,6 +16,14 @@ public static class QueueServiceCollectionExtensions
         // Registered before AddHangfire, so Hangfire's services use this host's storage and not the process-wide
         // JobStorage.Current (several hosts can live in one process, e.g. in tests).
         services.AddQueueStorage(configuration);
+
+        // With IAntiforgery registered, the dashboard puts a token in its pages and refuses a POST (delete, requeue)
+        // that does not carry it back with its cookie: a page on another site cannot forge one.
+        services.AddAntiforgery(static o =>
+        {
+            o.Cookie.Name = "pypiforge-dashboard-antiforgery";
+            o.Cookie.Path = "/hangfire";
+        });
         services.AddHangfire(static (sp, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

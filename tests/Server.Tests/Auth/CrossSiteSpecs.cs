@@ -8,7 +8,7 @@ namespace PypiForge.Server.Tests.Auth;
 
 /// <summary>The default set-up (loopback is admin) against what a hostile web page can make a browser send: form POSTs
 /// from another origin and DNS-rebinding requests. twine-style requests (no Origin, no Sec-Fetch-Site) still work.</summary>
-public sealed class CrossSiteSpecs : IAsyncLifetime
+public sealed partial class CrossSiteSpecs : IAsyncLifetime
 {
     private const string Dep = "pf_dep-1.0-py2.py3-none-any.whl";
     private const string Evil = "http://evil.example";
@@ -81,13 +81,29 @@ public sealed class CrossSiteSpecs : IAsyncLifetime
     [Fact]
     public async Task The_dashboards_forms_refuse_another_origin_and_still_work_from_their_own()
     {
-        using var foreign = await SendAsync(HttpMethod.Post, "/hangfire/jobs/enqueued/delete", JobsForm(), ("Origin", Evil));
-        using var own = await SendAsync(HttpMethod.Post, "/hangfire/jobs/enqueued/delete", JobsForm(),
-            ("Origin", server.BaseUri.GetLeftPart(UriPartial.Authority)));
+        using var dashboard = new DashboardSession(server.BaseUri);
+        var token = await dashboard.TokenAsync();
+
+        using var foreign = await dashboard.PostAsync("/hangfire/jobs/enqueued/delete", token, ("Origin", Evil));
+        using var own = await dashboard.PostAsync("/hangfire/jobs/enqueued/delete", token, ("Origin", server.BaseUri.GetLeftPart(UriPartial.Authority)));
 
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
-        Assert.NotEqual(HttpStatusCode.Forbidden, own.StatusCode);
         Assert.True(own.IsSuccessStatusCode, $"{own.StatusCode}");
+    }
+
+    [Fact]
+    public async Task A_dashboard_form_without_the_pages_antiforgery_token_is_refused()
+    {
+        // A page elsewhere that gets past the Origin check (a browser that sends neither header) still cannot read
+        // the dashboard's token, so its forged POST carries none, or a made-up one.
+        using var dashboard = new DashboardSession(server.BaseUri);
+        await dashboard.TokenAsync();
+
+        using var none = await dashboard.PostAsync("/hangfire/jobs/enqueued/delete", token: null);
+        using var madeUp = await dashboard.PostAsync("/hangfire/jobs/enqueued/delete", token: "CfDJ8-made-up");
+
+        Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, madeUp.StatusCode);
     }
 
     [Fact]
@@ -124,7 +140,6 @@ public sealed class CrossSiteSpecs : IAsyncLifetime
 
     private static MultipartFormDataContent UploadForm() => UploadClient.Form(DistFixtures.Path(Dep), "pf-dep", "1.0");
 
-    private static FormUrlEncodedContent JobsForm() => new(new Dictionary<string, string> { ["jobs[]"] = "no-such-job" });
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, params (string Name, string Value)[] headers)
     {
@@ -142,5 +157,42 @@ public sealed class CrossSiteSpecs : IAsyncLifetime
         }
 
         return await server.Client.SendAsync(request);
+    }
+
+    /// <summary>A browser's view of the dashboard: its cookies, and the antiforgery token its pages carry in a meta tag.</summary>
+    private sealed partial class DashboardSession(Uri baseUri) : IDisposable
+    {
+        private readonly HttpClient client = new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = baseUri };
+
+        public async Task<string> TokenAsync()
+        {
+            var page = await client.GetStringAsync("/hangfire");
+            Assert.Contains("<meta name=\"csrf-header\" content=\"RequestVerificationToken\">", page);
+            return CsrfToken().Match(page).Groups[1].Value;
+        }
+
+        public async Task<HttpResponseMessage> PostAsync(string path, string? token, params (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["jobs[]"] = "no-such-job" }),
+            };
+            if (token is not null)
+            {
+                request.Headers.Add("RequestVerificationToken", token);
+            }
+
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        public void Dispose() => client.Dispose();
+
+        [System.Text.RegularExpressions.GeneratedRegex("<meta name=\"csrf-token\" content=\"([^\"]+)\">")]
+        private static partial System.Text.RegularExpressions.Regex CsrfToken();
     }
 }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text.RegularExpressions;
 
 namespace PypiForge.Packaging;
@@ -51,9 +52,7 @@ public static partial class DistributionArchive
         return Guard("zip", () =>
         {
             using var zip = OpenZip(stream);
-            var entry = FindWheelMetadata(zip.Entries, wheel);
-            using var content = entry.Open();
-            return CappedReader.ReadAll(content, maxBytes, "METADATA");
+            return ReadZipEntry(FindWheelMetadata(zip.Entries, wheel), maxBytes, "METADATA");
         });
     }
 
@@ -171,10 +170,23 @@ public static partial class DistributionArchive
         return null;
     }
 
+    // ZipArchive stops a deflated entry at the size the central directory states and checks no
+    // CRC, so an entry that understates its size would be read cut short and served as it is.
     private static byte[] ReadZipEntry(ZipArchiveEntry entry, long maxBytes, string name)
     {
-        using var content = entry.Open();
-        return CappedReader.ReadAll(content, maxBytes, name);
+        byte[] bytes;
+        using (var content = entry.Open())
+            bytes = CappedReader.ReadAll(content, maxBytes, name);
+
+        var crc = Crc32.HashToUInt32(bytes);
+        if (bytes.Length != entry.Length || crc != entry.Crc32)
+        {
+            throw new InvalidDistributionException(
+                $"{name}'s stored size or CRC does not match its data: the zip says {entry.Length} bytes with CRC-32 {entry.Crc32:x8}, "
+                + $"the data is {bytes.Length} bytes with CRC-32 {crc:x8}. The archive is damaged or was edited by hand; build it again.");
+        }
+
+        return bytes;
     }
 
     // "foo-1.0/PKG-INFO", also as "./foo-1.0/PKG-INFO", which some tar writers produce.

@@ -1,6 +1,10 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text.RegularExpressions;
+using SharpCompress.Common;
+using SharpCompress.Compressors.BZip2;
+using XZStream = SharpCompress.Compressors.Xz.XZStream;
 
 namespace PypiForge.Packaging;
 
@@ -14,7 +18,9 @@ namespace PypiForge.Packaging;
 /// upload): a non-seekable one is copied into memory first. Zip archives with more than
 /// <see cref="MaxZipEntries"/> entries or a central directory over
 /// <see cref="MaxZipCentralDirectoryBytes"/> are refused before <see cref="ZipArchive"/> reads
-/// them. Tar formats are read from the stream's current position, so rewind it first.
+/// them. Tar formats are read from the stream's current position, so rewind it first;
+/// <c>.tar.gz</c>, <c>.tar.bz2</c> and <c>.tar.xz</c> are decompressed as they are read, at most
+/// <see cref="MaxUnpackedTarBytes"/> of them.
 /// </remarks>
 public static partial class DistributionArchive
 {
@@ -36,6 +42,14 @@ public static partial class DistributionArchive
     public const long MaxZipCentralDirectoryBytes = 64 * 1024 * 1024;
 
     /// <summary>
+    /// Compressed sdists (<c>.tar.gz</c>, <c>.tar.bz2</c>, <c>.tar.xz</c>) that unpack to more
+    /// than this before PKG-INFO is found are refused: the tar is decompressed entry by entry up
+    /// to PKG-INFO, and a small upload can unpack to far more (bzip2 about 1,000,000 to 1, xz
+    /// about 7,000 to 1, gzip about 1,000 to 1).
+    /// </summary>
+    public const long MaxUnpackedTarBytes = 1024L * 1024 * 1024;
+
+    /// <summary>
     /// The exact bytes of the wheel's top-level <c>{name}-{version}.dist-info/METADATA</c>
     /// (PEP 658 serves them as they are). When several <c>.dist-info</c> directories exist, the
     /// one whose name normalizes to the wheel's project is chosen (and, among those, the one
@@ -51,31 +65,35 @@ public static partial class DistributionArchive
         return Guard("zip", () =>
         {
             using var zip = OpenZip(stream);
-            var entry = FindWheelMetadata(zip.Entries, wheel);
-            using var content = entry.Open();
-            return CappedReader.ReadAll(content, maxBytes, "METADATA");
+            return ReadZipEntry(FindWheelMetadata(zip.Entries, wheel), maxBytes, "METADATA");
         });
     }
 
     /// <summary>
     /// The bytes of <c>{top directory}/PKG-INFO</c> in an sdist, from the first entry of that
-    /// shape. Null when there is none, when it is not among the first
-    /// <see cref="MaxScannedEntries"/> entries, and for formats .NET cannot read
-    /// (<c>.tar.bz2</c>, <c>.tar.xz</c>).
+    /// shape. Null when there is none, or when it is not among the first
+    /// <see cref="MaxScannedEntries"/> entries.
     /// </summary>
-    /// <exception cref="InvalidDistributionException">A corrupt archive, or PKG-INFO larger
-    /// than <paramref name="maxBytes"/>.</exception>
-    public static byte[]? ReadSdistPkgInfo(Stream stream, SdistFilename sdist, long maxBytes = DefaultMaxMetadataBytes)
+    /// <exception cref="InvalidDistributionException">A corrupt archive, PKG-INFO larger than
+    /// <paramref name="maxBytes"/>, or a compressed tar that unpacks to more than
+    /// <paramref name="maxUnpackedBytes"/> before PKG-INFO.</exception>
+    public static byte[]? ReadSdistPkgInfo(
+        Stream stream, SdistFilename sdist, long maxBytes = DefaultMaxMetadataBytes, long maxUnpackedBytes = MaxUnpackedTarBytes)
     {
         ArgumentNullException.ThrowIfNull(sdist);
         CheckArguments(stream, maxBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxUnpackedBytes);
         return sdist.Extension switch
         {
-            ".tar.gz" or ".tgz" => Guard("tar.gz", () =>
-            {
-                using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-                return ReadTarPkgInfo(gzip, maxBytes);
-            }),
+            ".tar.gz" or ".tgz" => ReadCompressedTarPkgInfo(
+                "tar.gz", () => new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), maxBytes, maxUnpackedBytes),
+            ".tar.bz2" => ReadCompressedTarPkgInfo(
+                "tar.bz2",
+                () => BZip2Stream.Create(stream, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
+                maxBytes,
+                maxUnpackedBytes),
+            // XZStream leaves the stream it reads open.
+            ".tar.xz" => ReadCompressedTarPkgInfo("tar.xz", () => new XZStream(stream), maxBytes, maxUnpackedBytes),
             ".tar" => Guard("tar", () => ReadTarPkgInfo(stream, maxBytes)),
             ".zip" => Guard("zip", () =>
             {
@@ -156,6 +174,14 @@ public static partial class DistributionArchive
             : throw new InvalidDistributionException($"more than one *.dist-info/METADATA file for project '{wheel.NormalizedProject}'");
     }
 
+    private static byte[]? ReadCompressedTarPkgInfo(string format, Func<Stream> decompress, long maxBytes, long maxUnpackedBytes) =>
+        Guard(format, () =>
+        {
+            using var decompressed = decompress();
+            using var limited = new UnpackedLimitStream(decompressed, maxUnpackedBytes, format);
+            return ReadTarPkgInfo(limited, maxBytes);
+        });
+
     private static byte[]? ReadTarPkgInfo(Stream source, long maxBytes)
     {
         using var tar = new TarReader(source, leaveOpen: true);
@@ -171,10 +197,23 @@ public static partial class DistributionArchive
         return null;
     }
 
+    // ZipArchive stops a deflated entry at the size the central directory states and checks no
+    // CRC, so an entry that understates its size would be read cut short and served as it is.
     private static byte[] ReadZipEntry(ZipArchiveEntry entry, long maxBytes, string name)
     {
-        using var content = entry.Open();
-        return CappedReader.ReadAll(content, maxBytes, name);
+        byte[] bytes;
+        using (var content = entry.Open())
+            bytes = CappedReader.ReadAll(content, maxBytes, name);
+
+        var crc = Crc32.HashToUInt32(bytes);
+        if (bytes.Length != entry.Length || crc != entry.Crc32)
+        {
+            throw new InvalidDistributionException(
+                $"{name}'s stored size or CRC does not match its data: the zip says {entry.Length} bytes with CRC-32 {entry.Crc32:x8}, "
+                + $"the data is {bytes.Length} bytes with CRC-32 {crc:x8}. The archive is damaged or was edited by hand; build it again.");
+        }
+
+        return bytes;
     }
 
     // "foo-1.0/PKG-INFO", also as "./foo-1.0/PKG-INFO", which some tar writers produce.
@@ -191,8 +230,9 @@ public static partial class DistributionArchive
     // Damaged archives surface from the BCL as many exception types: besides
     // InvalidDataException, tar headers with impossible sizes give InvalidOperationException,
     // OverflowException or ArgumentOutOfRangeException (CorruptArchiveSpecs finds them). Callers
-    // only need to know that the upload is unreadable and why, in a few words. The arguments are
-    // checked before this point, so an ArgumentException here comes from the archive's bytes.
+    // only need to know that the upload is unreadable and why, in a few words. SharpCompress (bzip2,
+    // xz) reports damage as SharpCompressException. The arguments are checked before this point,
+    // so an ArgumentException here comes from the archive's bytes.
     private static T Guard<T>(string format, Func<T> read)
     {
         try
@@ -200,7 +240,7 @@ public static partial class DistributionArchive
             return read();
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException
-            or FormatException or OverflowException or InvalidOperationException or ArgumentException)
+            or FormatException or OverflowException or InvalidOperationException or ArgumentException or SharpCompressException)
         {
             throw new InvalidDistributionException($"not a valid {format} archive ({ex.Message})", ex);
         }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -11,14 +12,16 @@ internal static class Archives
 
     public static (string Name, byte[] Content) File(string name, byte[] content) => (name, content);
 
-    public static MemoryStream Zip(params (string Name, byte[] Content)[] entries)
+    public static MemoryStream Zip(params (string Name, byte[] Content)[] entries) => Zip(CompressionLevel.Optimal, entries);
+
+    public static MemoryStream Zip(CompressionLevel level, params (string Name, byte[] Content)[] entries)
     {
         var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var (name, content) in entries)
             {
-                using var entry = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+                using var entry = zip.CreateEntry(name, level).Open();
                 entry.Write(content);
             }
         }
@@ -52,6 +55,31 @@ internal static class Archives
     public static MemoryStream Bytes(string content) => new(Encoding.UTF8.GetBytes(content));
 
     /// <summary>
+    /// A copy of <paramref name="zip"/> whose records for <paramref name="entryName"/> state
+    /// other values than its data has: <paramref name="edit"/> gets the central-directory header
+    /// and the local header (from their signatures on) and changes what it wants. No writer
+    /// produces this; a crafted upload can.
+    /// </summary>
+    public static MemoryStream PatchZipEntry(MemoryStream zip, string entryName, Action<ZipHeaders> edit)
+    {
+        var bytes = zip.ToArray();
+        var name = Encoding.UTF8.GetBytes(entryName);
+        for (var at = 0; at + 46 <= bytes.Length; at++)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)) != 0x02014b50
+                || BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 28)) != name.Length
+                || !bytes.AsSpan(at + 46, name.Length).SequenceEqual(name))
+                continue;
+
+            var local = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 42));
+            edit(new ZipHeaders(bytes.AsMemory(at, 46), bytes.AsMemory(local, 30)));
+            return new MemoryStream(bytes);
+        }
+
+        throw new ArgumentException($"no central-directory header for '{entryName}'", nameof(entryName));
+    }
+
+    /// <summary>
     /// One ustar header block, written by hand so that tests can put values in it that no
     /// writer would produce. <paramref name="damage"/> edits the block before the checksum is
     /// computed, so the damage is not caught by the checksum.
@@ -74,3 +102,4 @@ internal static class Archives
         return header;
     }
 }
+

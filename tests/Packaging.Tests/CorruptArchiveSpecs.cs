@@ -14,7 +14,7 @@ public sealed class CorruptArchiveSpecs
     private static readonly byte[] Metadata = Encoding.UTF8.GetBytes(
         "Metadata-Version: 2.1\nName: foo\nVersion: 1.0\nSummary: " + new string('s', 300) + "\n\n" + string.Concat(Enumerable.Repeat("Body text. ", 200)));
 
-    public static TheoryData<string> Kinds => new() { "wheel", "tar.gz", "tar", "sdist zip", "egg" };
+    public static TheoryData<string> Kinds => new() { "wheel", "tar.gz", "tar.xz", "tar.bz2", "tar", "sdist zip", "egg" };
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -53,6 +53,8 @@ public sealed class CorruptArchiveSpecs
         using var stream = kind switch
         {
             "tar.gz" => Archives.TarGz(files),
+            "tar.xz" => ToolArchives.Compress("xz", Archives.Tar(files).ToArray()),
+            "tar.bz2" => ToolArchives.Compress("bz2", Archives.Tar(files).ToArray()),
             "tar" => Archives.Tar(files),
             _ => Archives.Zip(files),
         };
@@ -70,6 +72,8 @@ public sealed class CorruptArchiveSpecs
                 "egg" => DistributionArchive.ReadEggPkgInfo(stream),
                 "sdist zip" => DistributionArchive.ReadSdistPkgInfo(stream, Parse<SdistFilename>("foo-1.0.zip")),
                 "tar" => DistributionArchive.ReadSdistPkgInfo(stream, Parse<SdistFilename>("foo-1.0.tar")),
+                "tar.xz" => DistributionArchive.ReadSdistPkgInfo(stream, Parse<SdistFilename>("foo-1.0.tar.xz")),
+                "tar.bz2" => DistributionArchive.ReadSdistPkgInfo(stream, Parse<SdistFilename>("foo-1.0.tar.bz2")),
                 _ => DistributionArchive.ReadSdistPkgInfo(stream, Parse<SdistFilename>("foo-1.0.tar.gz")),
             };
         }

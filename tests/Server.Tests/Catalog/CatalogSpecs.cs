@@ -40,7 +40,7 @@ public sealed class CatalogSpecs
     public async Task Legacy_and_ambiguous_filenames_land_in_the_right_project(string fileName, string project, string version)
     {
         var root = TempDirectory.Create("legacy");
-        await File.WriteAllBytesAsync(Path.Combine(root, fileName), EmptyArchive(fileName));
+        await WriteEmptyArchiveAsync(Path.Combine(root, fileName));
         await using var server = await ServerHost.StartAsync(root);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"simple/{project}/?format=json");
@@ -260,27 +260,36 @@ public sealed class CatalogSpecs
     }
 
     // Archives with no PKG-INFO: the catalog serves them by filename alone.
-    private static byte[] EmptyArchive(string fileName)
+    // An archive of the named format holding one file and no metadata: the name alone places it.
+    private static async Task WriteEmptyArchiveAsync(string path)
     {
+        if (path.EndsWith(".tar.xz", StringComparison.Ordinal) || path.EndsWith(".tar.bz2", StringComparison.Ordinal))
+        {
+            var sources = TempDirectory.Create("empty-archive");
+            Directory.CreateDirectory(Path.Combine(sources, "x"));
+            await File.WriteAllTextAsync(Path.Combine(sources, "x", "readme.txt"), "hi");
+            var flags = path.EndsWith(".tar.xz", StringComparison.Ordinal) ? "-cJf" : "-cjf";
+            var result = await PythonClient.RunAsync("tar", [flags, path, "x/readme.txt"], sources);
+            TempDirectory.Delete(sources);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return;
+        }
+
         using var memory = new MemoryStream();
-        if (fileName.EndsWith(".zip", StringComparison.Ordinal) || fileName.EndsWith(".egg", StringComparison.Ordinal))
+        if (path.EndsWith(".zip", StringComparison.Ordinal) || path.EndsWith(".egg", StringComparison.Ordinal))
         {
             using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
             {
                 TestDists.Add(zip, "readme.txt", "hello");
             }
         }
-        else if (fileName.EndsWith(".tar.gz", StringComparison.Ordinal) || fileName.EndsWith(".tgz", StringComparison.Ordinal))
+        else
         {
             using var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true);
             using var tar = new System.Formats.Tar.TarWriter(gzip);
             tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "x/readme.txt") { DataStream = new MemoryStream("hi"u8.ToArray()) });
         }
-        else
-        {
-            memory.Write("BZh9 opaque archive bytes"u8);
-        }
 
-        return memory.ToArray();
+        await File.WriteAllBytesAsync(path, memory.ToArray());
     }
 }

@@ -8,6 +8,12 @@ namespace PypiForge.Server.Tests.Support;
 /// distributions built by setuptools, see DistFixtures).</summary>
 public static class TestDists
 {
+    private const string TarfileScript =
+        "import sys, tarfile\n"
+        + "with tarfile.open(sys.argv[1], sys.argv[2]) as tar:\n"
+        + "    for name in sys.argv[3:]:\n"
+        + "        tar.add(name, recursive=False)\n";
+
     public static string Metadata(string name, string version, string? requiresPython = null, string? extra = null)
     {
         var text = new StringBuilder()
@@ -67,6 +73,25 @@ public static class TestDists
         var setup = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/setup.py") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(setupPy ?? "from setuptools import setup\nsetup()\n")) };
         tar.WriteEntry(setup);
         return path;
+    }
+
+    /// <summary>
+    /// Writes a .tar.xz or .tar.bz2 sdist with a PKG-INFO, made by GNU tar (<paramref name="tool"/> <c>tar -cJf</c>,
+    /// <c>tar -cjf</c>) or Python's tarfile (<c>tarfile w:xz</c>, <c>tarfile w:bz2</c>); returns its full path.
+    /// </summary>
+    public static async Task<string> CompressedSdistAsync(string folder, string fileStem, string extension, string tool, string name, string version, string? requiresPython = null)
+    {
+        var sources = Path.Combine(folder, "sources-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(sources, fileStem));
+        File.WriteAllText(Path.Combine(sources, fileStem, "PKG-INFO"), Metadata(name, version, requiresPython));
+        File.WriteAllText(Path.Combine(sources, fileStem, "setup.py"), "from setuptools import setup\nsetup()\n");
+        var path = Path.Combine(folder, fileStem + extension);
+        string[] members = [$"{fileStem}/PKG-INFO", $"{fileStem}/setup.py"];
+        var result = tool.StartsWith("tar ", StringComparison.Ordinal)
+            ? await PythonClient.RunAsync("tar", [tool[4..], path, "--", .. members], sources)
+            : await PythonClient.RunAsync(PythonInterpreter.System.Path, ["-c", TarfileScript, path, tool["tarfile ".Length..], .. members], sources);
+        Directory.Delete(sources, recursive: true);
+        return result.ExitCode == 0 ? path : throw new InvalidOperationException($"{tool} failed: {result}");
     }
 
     public static void Add(ZipArchive zip, string entryName, string content)

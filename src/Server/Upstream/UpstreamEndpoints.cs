@@ -67,6 +67,15 @@ public static class UpstreamEndpoints
         }
 
         var files = upstream.Listing.ByName;
+        if (upstream.Listing.Refused.TryGetValue(file, out var refused)
+            || (file.EndsWith(MetadataSuffix, StringComparison.Ordinal) && upstream.Listing.Refused.TryGetValue(file[..^MetadataSuffix.Length], out refused)))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "File not fetched from that host",
+                detail: $"The upstream's page of '{project}' lists '{file}' at a host this server does not fetch from: {refused.Reason}.");
+        }
+
         if (files.TryGetValue(file, out var found))
         {
             return await cache.ServeAsync(upstream.Source!, file, found.Url, found.Sha256, found.Size, PackageFileEndpoints.ContentTypeOf(file), cancellationToken);

@@ -67,15 +67,6 @@ public static class UpstreamEndpoints
         }
 
         var files = upstream.Listing.ByName;
-        if (upstream.Listing.Refused.TryGetValue(file, out var refused)
-            || (file.EndsWith(MetadataSuffix, StringComparison.Ordinal) && upstream.Listing.Refused.TryGetValue(file[..^MetadataSuffix.Length], out refused)))
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "File not fetched from that host",
-                detail: $"The upstream's page of '{project}' lists '{file}' at a host this server does not fetch from: {refused.Reason}.");
-        }
-
         if (files.TryGetValue(file, out var found))
         {
             return await cache.ServeAsync(upstream.Source!, file, found.Url, found.Sha256, found.Size, PackageFileEndpoints.ContentTypeOf(file), cancellationToken);
@@ -85,6 +76,15 @@ public static class UpstreamEndpoints
             && files.TryGetValue(file[..^MetadataSuffix.Length], out var wheel) && wheel.MetadataSha256 is { } metadataSha256)
         {
             return await cache.ServeAsync(upstream.Source!, file, new Uri(wheel.Url.AbsoluteUri + MetadataSuffix), metadataSha256, null, "text/plain; charset=utf-8", cancellationToken);
+        }
+
+        if (upstream.Listing.Refused.TryGetValue(file, out var refused)
+            || (file.EndsWith(MetadataSuffix, StringComparison.Ordinal) && upstream.Listing.Refused.TryGetValue(file[..^MetadataSuffix.Length], out refused)))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "File not fetched from that host",
+                detail: $"The upstream's page of '{project}' lists '{file}' at a host this server does not fetch from: {refused.Reason}.");
         }
 
         return NotFound($"The upstream's page of '{project}' lists no file '{file}'.");

@@ -1,12 +1,12 @@
 namespace PypiForge.Server.Upstream;
 
-/// <summary>One upstream file being fetched into the cache. Readers follow the temporary file as it grows; the file
-/// becomes a cache entry only when complete and its sha256 matches (then it is moved into place atomically).</summary>
+/// <summary>One upstream file being fetched into the cache, shared by every request for it. The file becomes a cache
+/// entry only when complete and its sha256 matches (then it is moved into place atomically); requests wait for that
+/// and are served from the entry, so no byte reaches a client before the whole file is verified.</summary>
 internal sealed class UpstreamDownload(string sha256, string temporaryPath, string finalPath)
 {
-    private readonly TaskCompletionSource<string?> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string?> completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int waiters;
 
     public string Sha256 { get; } = sha256;
 
@@ -14,37 +14,27 @@ internal sealed class UpstreamDownload(string sha256, string temporaryPath, stri
 
     public string FinalPath { get; } = finalPath;
 
-    /// <summary>The length the upstream announced (or its page listed); null when neither said.</summary>
-    public long? Length { get; private set; }
-
-    /// <summary>Null once bytes are flowing into <see cref="TemporaryPath"/>; otherwise why nothing will come.</summary>
-    public Task<string?> Started => started.Task;
-
     /// <summary>Null once the verified file is at <see cref="FinalPath"/>; otherwise why the download failed.</summary>
     public Task<string?> Completed => completed.Task;
 
-    /// <summary>Completes at the next write; take it before reading, so a write between the read and the wait is not missed.</summary>
-    public Task NextProgress => Volatile.Read(ref progress).Task;
+    /// <summary>Requests waiting for this download now.</summary>
+    public int Waiters => Volatile.Read(ref waiters);
 
-    public void Begin(long? length)
+    /// <summary>Waits for the download on behalf of one request; null when the file is in place, otherwise why not.</summary>
+    public async Task<string?> WaitAsync(CancellationToken cancellationToken)
     {
-        Length = length;
-        started.TrySetResult(null);
+        Interlocked.Increment(ref waiters);
+        try
+        {
+            return await Completed.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiters);
+        }
     }
 
-    public void Advance() => Interlocked.Exchange(ref progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    public void Succeed() => completed.TrySetResult(null);
 
-    public void Succeed()
-    {
-        started.TrySetResult(null);
-        completed.TrySetResult(null);
-        Advance();
-    }
-
-    public void Fail(string problem)
-    {
-        started.TrySetResult(problem);
-        completed.TrySetResult(problem);
-        Advance();
-    }
+    public void Fail(string problem) => completed.TrySetResult(problem);
 }

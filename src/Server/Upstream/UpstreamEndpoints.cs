@@ -78,6 +78,15 @@ public static class UpstreamEndpoints
             return await cache.ServeAsync(upstream.Source!, file, new Uri(wheel.Url.AbsoluteUri + MetadataSuffix), metadataSha256, null, "text/plain; charset=utf-8", cancellationToken);
         }
 
+        if (upstream.Listing.Refused.TryGetValue(file, out var refused)
+            || (file.EndsWith(MetadataSuffix, StringComparison.Ordinal) && upstream.Listing.Refused.TryGetValue(file[..^MetadataSuffix.Length], out refused)))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "File not fetched from that host",
+                detail: $"The upstream's page of '{project}' lists '{file}' at a host this server does not fetch from: {refused.Reason}.");
+        }
+
         return NotFound($"The upstream's page of '{project}' lists no file '{file}'.");
     }
 

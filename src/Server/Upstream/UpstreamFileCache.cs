@@ -6,11 +6,14 @@ using Microsoft.Net.Http.Headers;
 namespace PypiForge.Server.Upstream;
 
 /// <summary>Upstream files, cached under their sha256. The first request starts one download (shared by every
-/// concurrent request for the same file, and not cancelled when a client leaves); every request streams from it as it
-/// arrives. A download that fails, is cut short or has the wrong hash leaves no cache entry. A cached file is hashed
-/// again the first time this process serves it.</summary>
+/// concurrent request for the same file, and not cancelled when a client leaves); every request waits until the file is
+/// complete and verified, then is served from the cache. A download that fails, is cut short or has the wrong hash
+/// leaves no cache entry and sends the client no byte of it. Downloads go only to hosts <see cref="UpstreamFileHosts"/>
+/// allows, redirects included (followed here, each hop checked). A cached file is hashed again the first time this
+/// process serves it.</summary>
 public sealed class UpstreamFileCache(
     UpstreamPaths paths,
+    UpstreamFileHosts hosts,
     IOptions<UpstreamOptions> options,
     IHttpClientFactory clients,
     IHostApplicationLifetime lifetime,
@@ -18,6 +21,7 @@ public sealed class UpstreamFileCache(
 {
     public const string ClientName = "upstream-files";
     private const string ImmutableCaching = "public, max-age=31536000, immutable";
+    private const int MaxRedirects = 5;
 
     private readonly ConcurrentDictionary<string, UpstreamDownload> inflight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> verified = new(StringComparer.Ordinal);
@@ -26,6 +30,9 @@ public sealed class UpstreamFileCache(
 
     /// <summary>Number of downloads started from an upstream (for operators and tests).</summary>
     public long UpstreamFetches => Interlocked.Read(ref fetches);
+
+    /// <summary>Requests waiting for a download to complete (for tests).</summary>
+    public int Waiting => inflight.Values.Sum(static d => d.Waiters);
 
     private long fetches;
 
@@ -37,6 +44,12 @@ public sealed class UpstreamFileCache(
             return Cached(path, sha256, contentType);
         }
 
+        // Pages set such files apart already; this is the second line, for any caller.
+        if (hosts.Refusal(index, url) is { } refusal)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "File not fetched from that host", detail: $"'{fileName}' is not fetched: {refusal}.");
+        }
+
         var created = new UpstreamDownload(sha256, path + $".{Guid.NewGuid():N}.part", path);
         var download = inflight.GetOrAdd(sha256, created);
         if (ReferenceEquals(download, created))
@@ -44,7 +57,7 @@ public sealed class UpstreamFileCache(
             _ = Task.Run(() => FetchAsync(index, fileName, url, size, download), CancellationToken.None);
         }
 
-        return new UpstreamDownloadResult(download, contentType, ImmutableCaching);
+        return new UpstreamDownloadResult(download, () => Cached(path, sha256, contentType));
     }
 
     private static CachedFileResult Cached(string path, string sha256, string contentType) =>
@@ -91,9 +104,7 @@ public sealed class UpstreamFileCache(
             Interlocked.Increment(ref fetches);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
             cancel.CancelAfter(timeout);
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = index.AuthorizationFor(url);
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            using var response = await SendAsync(index, url, cancel.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw new DownloadException($"the upstream answered {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -109,9 +120,8 @@ public sealed class UpstreamFileCache(
             Directory.CreateDirectory(Path.GetDirectoryName(download.FinalPath)!);
             long total = 0;
             string digest;
-            await using (var file = new FileStream(download.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous))
+            await using (var file = new FileStream(download.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, 1, FileOptions.Asynchronous))
             {
-                download.Begin(length);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 await using var body = await response.Content.ReadAsStreamAsync(cancel.Token);
                 var buffer = new byte[81920];
@@ -125,8 +135,6 @@ public sealed class UpstreamFileCache(
                     {
                         throw new DownloadException($"the upstream sent more than the {length} bytes it announced");
                     }
-
-                    download.Advance();
                 }
 
                 if (length is not null && total != length)
@@ -173,6 +181,39 @@ public sealed class UpstreamFileCache(
             }
 
             inflight.TryRemove(new KeyValuePair<string, UpstreamDownload>(download.Sha256, download));
+        }
+    }
+
+    // Redirects are followed here, not by the handler, so that every hop is held to the allowed hosts; the index's
+    // credentials go only to its own scheme, host and port.
+    private async Task<HttpResponseMessage> SendAsync(UpstreamIndex index, Uri url, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(ClientName);
+        for (var hop = 0; ; hop++)
+        {
+            if (hosts.Refusal(index, url) is { } refusal)
+            {
+                throw new DownloadException(hop == 0 ? refusal : $"it redirects to {url.GetLeftPart(UriPartial.Path)}, and {refusal}");
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = index.AuthorizationFor(url);
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null || hop == MaxRedirects)
+            {
+                throw new DownloadException(location is null
+                    ? $"the upstream answered a redirect without a Location"
+                    : $"the upstream redirected more than {MaxRedirects} times");
+            }
+
+            url = new Uri(url, location);
         }
     }
 

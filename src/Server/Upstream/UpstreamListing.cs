@@ -4,17 +4,27 @@ using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
-/// <summary>The files of an upstream page, and the merged pages rendered from them (per local entry).</summary>
-public sealed class UpstreamListing(IReadOnlyList<UpstreamFile> files)
+/// <summary>The files of an upstream page, and the merged pages rendered from them (per local entry). Files at hosts
+/// this server does not fetch from (see <see cref="UpstreamFileHosts"/>) are kept apart in <see cref="Refused"/>:
+/// never offered, and a request for one is told why.</summary>
+public sealed class UpstreamListing(IReadOnlyList<UpstreamFile> files, IReadOnlyDictionary<string, (UpstreamFile File, string Reason)>? refused = null)
 {
     public static UpstreamListing Empty { get; } = new([]);
 
     private MergedPages? merged;
 
+    /// <summary>The files that may be fetched and offered.</summary>
     public IReadOnlyList<UpstreamFile> Files { get; } = files;
 
     public FrozenDictionary<string, UpstreamFile> ByName { get; } =
         files.DistinctBy(static f => f.FileName, StringComparer.Ordinal).ToFrozenDictionary(static f => f.FileName, StringComparer.Ordinal);
+
+    /// <summary>Files the page lists at a host that is not allowed, by name, with the reason.</summary>
+    public FrozenDictionary<string, (UpstreamFile File, string Reason)> Refused { get; } =
+        (refused ?? FrozenDictionary<string, (UpstreamFile, string)>.Empty).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Everything the page listed (what is persisted, so a change of <c>Upstream:FileHosts</c> applies to it).</summary>
+    public IEnumerable<UpstreamFile> All => Files.Concat(Refused.Values.Select(static r => r.File));
 
     /// <summary>The merged pages for this listing and <paramref name="local"/>, rendered once per pair.</summary>
     public IndexPages PagesFor(ProjectEntry? local, Func<IndexPages> render)

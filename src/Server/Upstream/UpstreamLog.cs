@@ -23,6 +23,9 @@ internal static partial class UpstreamLog
     [LoggerMessage(8, LogLevel.Warning, "Could not request a build of {Project} {Version} for {Target} ({Problem}); installs get the sdist")]
     public static partial void BuildNotRequested(ILogger logger, string project, string version, string target, string problem);
 
+    [LoggerMessage(9, LogLevel.Warning, "Upstream {Index} lists {Count} file(s) of {Project} that this server does not fetch ({Reason}); they are left out of its page. Add the host to Upstream:FileHosts if it is trusted")]
+    public static partial void FilesRefused(ILogger logger, string index, string project, int count, string reason);
+
     [LoggerMessage(6, LogLevel.Information, "Upstream fallback: {Mode} to {Indexes}; cache in {CacheDirectory}")]
     public static partial void Configured(ILogger logger, string mode, string indexes, string cacheDirectory);
 }

@@ -29,6 +29,12 @@ public sealed class UpstreamOptions
     /// (space- or comma-separated). Every other project with a file not built here stays private.</summary>
     public string AllowMerge { get; set; } = string.Empty;
 
+    /// <summary>Hosts, besides each upstream's own scheme, host and port, that upstream pages may send file downloads to
+    /// (space- or comma-separated): host names, <c>host:port</c>, addresses or address ranges (<c>10.0.0.0/8</c>). The
+    /// default is PyPI's file host. A loopback, private or link-local address is reached only when an address or range
+    /// here covers it (or it is the configured upstream's own host).</summary>
+    public string FileHosts { get; set; } = "files.pythonhosted.org";
+
     /// <summary>Build targets (e.g. <c>cp311-cp311-linux_x86_64</c>, space- or comma-separated) for which a proxied
     /// project's newest release is built here when the upstream has its sdist but no wheel that target can install.</summary>
     public string BuildTargets { get; set; } = string.Empty;
@@ -45,6 +51,8 @@ public sealed class UpstreamOptions
     internal string[] UrlList => Url.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 
     internal string[] BuildTargetList => BuildTargets.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+    internal string[] FileHostList => (FileHosts ?? string.Empty).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 
     internal string[] AllowMergeList => AllowMerge.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 }

@@ -53,6 +53,14 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
             }
         }
 
+        foreach (var entry in options.FileHosts?.Split(UpstreamOptions.Separators, StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            if (FileHostRule.TryParse(entry, out _) is { } problem)
+            {
+                failures.Add($"Upstream:FileHosts has '{entry}': {problem}. List host names, host:port, addresses or ranges such as 10.0.0.0/8, separated by spaces or commas.");
+            }
+        }
+
         foreach (var target in options.BuildTargets?.Split(UpstreamOptions.Separators, StringSplitOptions.RemoveEmptyEntries) ?? [])
         {
             if (!WheelTag.TryParse(target, out _))

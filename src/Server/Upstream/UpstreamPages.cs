@@ -11,6 +11,7 @@ namespace PypiForge.Server.Upstream;
 /// disk) when the upstream is slow, down or talking nonsense.</summary>
 public sealed class UpstreamPages(
     UpstreamPaths paths,
+    UpstreamFileHosts hosts,
     IOptions<UpstreamOptions> options,
     IHttpClientFactory clients,
     TimeProvider time,
@@ -102,7 +103,7 @@ public sealed class UpstreamPages(
 
                 var body = await ReadLimitedAsync(response.Content, deadline.Token);
                 var files = UpstreamPageParser.Parse(key, response.RequestMessage?.RequestUri ?? uri, response.Content.Headers.ContentType?.MediaType, body);
-                var project = new UpstreamProject(key, index, response.Headers.ETag?.ToString(), time.GetUtcNow(), new UpstreamListing(files));
+                var project = new UpstreamProject(key, index, response.Headers.ETag?.ToString(), time.GetUtcNow(), hosts.Listing(key, index, files));
                 return Store(project, persist: true);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -182,7 +183,7 @@ public sealed class UpstreamPages(
         try
         {
             Directory.CreateDirectory(paths.PagesDirectory);
-            var page = new PersistedPage(project.Source!.ToString(), project.ETag, project.FetchedAt, [.. project.Listing.Files]);
+            var page = new PersistedPage(project.Source!.ToString(), project.ETag, project.FetchedAt, [.. project.Listing.All]);
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(page, UpstreamJsonContext.Default.PersistedPage));
             File.Move(temporary, path, overwrite: true);
         }
@@ -207,7 +208,7 @@ public sealed class UpstreamPages(
             var index = paths.Indexes.FirstOrDefault(i => i.ToString() == page?.Index);
             return page is null || index is null
                 ? null
-                : new UpstreamProject(key, index, page.ETag, page.FetchedAt, new UpstreamListing(page.Files.Where(f => UpstreamPageParser.IsSha256(f.Sha256)).ToList()));
+                : new UpstreamProject(key, index, page.ETag, page.FetchedAt, hosts.Listing(key, index, [.. page.Files.Where(static f => UpstreamPageParser.IsSha256(f.Sha256))]));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -13,6 +13,7 @@ public static class UpstreamServiceCollectionExtensions
         services.AddOptions<UpstreamOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
         services.AddSingleton<UpstreamPaths>();
+        services.AddSingleton<UpstreamFileHosts>();
         services.AddSingleton<UpstreamPages>();
         services.AddSingleton<UpstreamFileCache>();
         services.AddSingleton<MergePolicy>();
@@ -24,11 +25,12 @@ public static class UpstreamServiceCollectionExtensions
             && configured > TimeSpan.Zero ? configured : new UpstreamOptions().Timeout;
         // Requests bound themselves (Upstream:Timeout, Upstream:DownloadTimeout); the client's own timeout stays out of the way.
         services.AddHttpClient(UpstreamPages.ClientName, static c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => Handler(timeout, DecompressionMethods.All))
+            .ConfigurePrimaryHttpMessageHandler(sp => Handler(timeout, DecompressionMethods.All, followRedirects: true, sp.GetRequiredService<UpstreamFileHosts>()))
             .RemoveAllLoggers();
-        // Files are hashed as sent: never decoded on the way.
+        // Files are hashed as sent: never decoded on the way. Their redirects are followed by the cache, hop by hop,
+        // against Upstream:FileHosts.
         services.AddHttpClient(UpstreamFileCache.ClientName, static c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => Handler(timeout, DecompressionMethods.None))
+            .ConfigurePrimaryHttpMessageHandler(sp => Handler(timeout, DecompressionMethods.None, followRedirects: false, sp.GetRequiredService<UpstreamFileHosts>()))
             .RemoveAllLoggers();
 
         var mode = new UpstreamOptions { Fallback = section[nameof(UpstreamOptions.Fallback)] ?? "proxy" }.Mode;
@@ -50,11 +52,13 @@ public static class UpstreamServiceCollectionExtensions
         return services;
     }
 
-    private static SocketsHttpHandler Handler(TimeSpan timeout, DecompressionMethods decompression) => new()
+    // Both clients connect through UpstreamFileHosts: no loopback, private or link-local address unless allowed.
+    private static SocketsHttpHandler Handler(TimeSpan timeout, DecompressionMethods decompression, bool followRedirects, UpstreamFileHosts hosts) => new()
     {
         AutomaticDecompression = decompression,
-        AllowAutoRedirect = true,
+        AllowAutoRedirect = followRedirects,
         MaxAutomaticRedirections = 5,
+        ConnectCallback = hosts.ConnectAsync,
         ConnectTimeout = timeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };

@@ -13,11 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace PypiForge.Server.Tests.Upstream;
 
 /// <summary>A small index on real Kestrel (loopback, free port) that a test fully controls: it counts requests,
-/// honours If-None-Match, and can be told to fail, talk nonsense, hang, hold or cut short its files.</summary>
+/// honours If-None-Match, and can be told to fail, talk nonsense, hang, hold or cut short its files, list files at other
+/// URLs and redirect.</summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentDictionary<string, List<(string FileName, byte[] Bytes)>> projects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<(string FileName, byte[] Bytes, string? Url)>> projects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> redirects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> files = new(StringComparer.Ordinal);
 
     private FakeUpstream(WebApplication app, Uri baseUri)
@@ -77,10 +79,17 @@ public sealed class FakeUpstream : IAsyncDisposable
     public byte[] AddFile(string project, string fileName, byte[]? bytes = null)
     {
         bytes ??= Encoding.UTF8.GetBytes($"the bytes of {fileName} " + new string('x', 200_000));
-        projects.GetOrAdd(project, _ => []).Add((fileName, bytes));
+        projects.GetOrAdd(project, _ => []).Add((fileName, bytes, null));
         files[fileName] = bytes;
         return bytes;
     }
+
+    /// <summary>Lists a file on the project's page at <paramref name="url"/> (anywhere), with the sha256 of <paramref name="bytes"/>.</summary>
+    public void AddLink(string project, string fileName, string url, byte[] bytes) =>
+        projects.GetOrAdd(project, _ => []).Add((fileName, bytes, url));
+
+    /// <summary>Answers <paramref name="path"/> (e.g. <c>/moved/x.whl</c>) with a 302 to <paramref name="location"/>.</summary>
+    public void Redirect(string path, string location) => redirects[path] = location;
 
     public int HitsOn(string path) => Hits.GetValueOrDefault(path);
 
@@ -90,7 +99,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var path = context.Request.Path.Value ?? "/";
         Hits.AddOrUpdate(path, 1, static (_, n) => n + 1);
-        if (path.StartsWith("/simple/", StringComparison.Ordinal))
+        if (redirects.TryGetValue(path, out var location))
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = location;
+        }
+        else if (path.StartsWith("/simple/", StringComparison.Ordinal))
         {
             await PageAsync(context, path["/simple/".Length..].TrimEnd('/'));
         }
@@ -130,9 +144,9 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (HtmlOnly)
         {
             var html = new StringBuilder("<!DOCTYPE html>\n<html><body>\n");
-            foreach (var (fileName, bytes) in list.ToArray())
+            foreach (var (fileName, bytes, url) in list.ToArray())
             {
-                html.Append($"<a href=\"../../files/{fileName}#sha256={Sha256(bytes)}\" data-requires-python=\"&gt;=3.7\">{fileName}</a><br/>\n");
+                html.Append($"<a href=\"{url ?? "../../files/" + fileName}#sha256={Sha256(bytes)}\" data-requires-python=\"&gt;=3.7\">{fileName}</a><br/>\n");
             }
 
             context.Response.ContentType = "text/html; charset=utf-8";
@@ -147,7 +161,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             ["files"] = list.ToArray().Select(f => new Dictionary<string, object>
             {
                 ["filename"] = f.FileName,
-                ["url"] = "../../files/" + f.FileName,
+                ["url"] = f.Url ?? "../../files/" + f.FileName,
                 ["hashes"] = new Dictionary<string, string> { ["sha256"] = Sha256(f.Bytes) },
                 ["requires-python"] = ">=3.7",
                 ["yanked"] = f.FileName.Contains("yanked", StringComparison.Ordinal) ? "broken" : false,

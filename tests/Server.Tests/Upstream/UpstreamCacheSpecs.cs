@@ -46,10 +46,12 @@ public sealed class UpstreamCacheSpecs
         await JsonPageAsync(proxy);
         upstream.HoldFiles = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // Every response has begun (headers and the first half are streaming) before the upstream sends the rest.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            proxy.Client.GetAsync($"upstream/{Project}/{Wheel}", HttpCompletionOption.ResponseHeadersRead)));
+        // Every request is waiting for the download (the upstream has sent half) before the upstream sends the rest.
+        var cache = proxy.Services.GetRequiredService<UpstreamFileCache>();
+        var pending = Enumerable.Range(0, 20).Select(_ => proxy.Client.GetAsync($"upstream/{Project}/{Wheel}", HttpCompletionOption.ResponseHeadersRead)).ToArray();
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(cache.Waiting == 20)), $"{cache.Waiting} of 20 requests are waiting");
         upstream.HoldFiles.SetResult();
+        var responses = await Task.WhenAll(pending);
         var bodies = await Task.WhenAll(responses.Select(static r => r.Content.ReadAsByteArrayAsync()));
 
         Assert.All(responses, static r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -83,16 +85,21 @@ public sealed class UpstreamCacheSpecs
     }
 
     [Fact]
-    public async Task Bytes_that_do_not_match_the_pages_sha256_are_never_served_whole_nor_cached()
+    public async Task Bytes_that_do_not_match_the_pages_sha256_never_reach_the_client_nor_the_cache()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        var bytes = upstream.AddFile(Project, Wheel);
+        upstream.AddFile(Project, Wheel);
         await using var proxy = await StartProxyAsync(upstream);
         upstream.CorruptFiles = true;
 
-        var served = await ReadOrFailAsync(proxy, $"upstream/{Project}/{Wheel}");
+        using var response = await proxy.Client.GetAsync($"upstream/{Project}/{Wheel}");
+        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.True(served is null || served.Length < bytes.Length, "a corrupt file was served complete");
+        // An error answer that says why, not a 200 whose body is cut short: no byte of the file was sent.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("the upstream's page lists", body);
+        Assert.DoesNotContain("the bytes of", body);
         Assert.Empty(CachedFiles(proxy));
         Assert.Contains(proxy.Logs.Messages(), static m => m.Contains("the upstream's page lists", StringComparison.Ordinal));
     }

@@ -34,4 +34,8 @@ internal static partial class AgentLog
     [LoggerMessage(109, LogLevel.Warning, "Agent:Sandbox=None: builds run WITHOUT a sandbox, with this agent's rights: any package's setup.py can read " +
         "its files and tokens and write into what it can reach. Only for machines that build nothing but trusted code.")]
     public static partial void SandboxOff(ILogger logger);
+
+    [LoggerMessage(110, LogLevel.Error, "The server refused this agent's token ({Problem}): this token lacks the agent permission; create one with " +
+        "`token create --permissions agent` on the server (e.g. `token create --user agent --permissions read,agent`) and give it to the agent as Agent:Token (--token)")]
+    public static partial void TokenLacksAgentPermission(ILogger logger, string problem);
 }

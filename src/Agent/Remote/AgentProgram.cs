@@ -97,7 +97,7 @@ public static class AgentProgram
             CallInvoker invoker = sp.GetRequiredService<GrpcChannel>().CreateCallInvoker();
             if (!string.IsNullOrEmpty(token))
             {
-                // Every call carries the agent's token; the server's "build" policy checks it.
+                // Every call carries the agent's token; the server's "agent" policy checks it.
                 invoker = invoker.Intercept(metadata =>
                 {
                     metadata.Add("authorization", "Bearer " + token);

@@ -22,6 +22,11 @@ public sealed class RemoteBuildHost(
     /// <summary>How long a call to the server is retried while it does not answer.</summary>
     public static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
 
+    /// <summary>What the agent says when the server refuses its token on BeginTarget.</summary>
+    public const string TokenLacksAgentPermission =
+        "The server refused this agent's token: this token lacks the agent permission; create one with `token create --permissions agent` "
+        + "on the server (e.g. `token create --user agent --permissions read,agent`) and give it to the agent as Agent:Token (--token).";
+
     private const int ChunkBytes = 64 * 1024;
     private readonly ConcurrentDictionary<(string BuildId, string Target), RemoteLogSession> sessions = new();
     private Uri? indexUrl;
@@ -30,10 +35,21 @@ public sealed class RemoteBuildHost(
 
     public async Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
     {
-        var response = await RetryAsync(
-            "BeginTarget",
-            () => client.BeginTargetAsync(new BeginTargetRequest { BuildId = buildId, Target = target }, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync,
-            cancellationToken);
+        BeginTargetResponse response;
+        try
+        {
+            response = await RetryAsync(
+                "BeginTarget",
+                () => client.BeginTargetAsync(new BeginTargetRequest { BuildId = buildId, Target = target }, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync,
+                cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+        {
+            // The first call of every job: a token without "agent" (e.g. a "build" token, which agents used before) ends here.
+            AgentLog.TokenLacksAgentPermission(logger, ex.Status.Detail);
+            throw new InvalidOperationException(TokenLacksAgentPermission + " The server said: " + ex.Status.Detail, ex);
+        }
+
         // pip reads a private index with the build's own token from the server (in its environment), never the agent's.
         indexUrl = options.Value.IndexUrl ?? new UriBuilder(options.Value.Server!) { Port = response.HttpPort, Path = "/simple/" }.Uri;
         if (!response.Found)
@@ -42,7 +58,7 @@ public sealed class RemoteBuildHost(
         }
 
         var logPath = Path.Combine(agentOptions.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId, target + ".log");
-        var session = new RemoteLogSession(client, buildId, target, logger);
+        var session = new RemoteLogSession(client, buildId, target, response.Claim, logger);
         if (sessions.TryRemove((buildId, target), out var stale))
         {
             await stale.DisposeAsync();
@@ -74,7 +90,7 @@ public sealed class RemoteBuildHost(
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, cancellationToken));
         }
 
-        var header = new PublishWheelHeader { BuildId = buildId, Target = target.Name, FileName = fileName, Size = size, Sha256 = sha256 };
+        var header = new PublishWheelHeader { BuildId = buildId, Target = target.Name, FileName = fileName, Size = size, Sha256 = sha256, Claim = ClaimOf(buildId, target.Name) };
         header.SupportedTags.AddRange(target.Supported.Select(static t => t.ToString()));
         try
         {
@@ -92,7 +108,7 @@ public sealed class RemoteBuildHost(
     {
         try
         {
-            var response = await client.AppendLogAsync(new AppendLogRequest { BuildId = buildId, Target = target }, deadline: Deadline());
+            var response = await client.AppendLogAsync(new AppendLogRequest { BuildId = buildId, Target = target, Claim = ClaimOf(buildId, target) }, deadline: Deadline());
             return response.CancelRequested;
         }
         catch (RpcException)
@@ -104,6 +120,7 @@ public sealed class RemoteBuildHost(
     public async Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        var claim = ClaimOf(buildId, target);
         if (sessions.TryRemove((buildId, target), out var session))
         {
             await session.DisposeAsync();
@@ -113,6 +130,7 @@ public sealed class RemoteBuildHost(
         {
             BuildId = buildId,
             Target = target,
+            Claim = claim,
             State = outcome.State switch
             {
                 TargetState.Succeeded => TargetOutcomeState.Succeeded,
@@ -135,6 +153,10 @@ public sealed class RemoteBuildHost(
             session.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
+
+    // Empty when this agent did not begin the target: the server then refuses the call, as it should.
+    private string ClaimOf(string buildId, string target) =>
+        sessions.TryGetValue((buildId, target), out var session) ? session.Claim : string.Empty;
 
     private async Task<PublishWheelResponse> SendAsync(PublishWheelHeader header, string wheelPath, CancellationToken cancellationToken)
     {

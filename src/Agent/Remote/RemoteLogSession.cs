@@ -15,23 +15,28 @@ internal sealed class RemoteLogSession : IAsyncDisposable
     private readonly AgentService.AgentServiceClient client;
     private readonly string buildId;
     private readonly string target;
+    private readonly string claim;
     private readonly ILogger logger;
     private readonly Channel<string> lines = Channel.CreateBounded<string>(new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource cancelled = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Task pump;
 
-    public RemoteLogSession(AgentService.AgentServiceClient client, string buildId, string target, ILogger logger)
+    public RemoteLogSession(AgentService.AgentServiceClient client, string buildId, string target, string claim, ILogger logger)
     {
         this.client = client;
         this.buildId = buildId;
         this.target = target;
+        this.claim = claim;
         this.logger = logger;
         pump = Task.Run(PumpAsync);
     }
 
     /// <summary>Signalled when the server says a person cancelled the build.</summary>
     public CancellationToken Cancelled => cancelled.Token;
+
+    /// <summary>The claim BeginTarget returned: every later call for this target carries it.</summary>
+    public string Claim => claim;
 
     public void Add(string line) => lines.Writer.TryWrite(line);
 
@@ -70,7 +75,7 @@ internal sealed class RemoteLogSession : IAsyncDisposable
     {
         do
         {
-            var request = new AppendLogRequest { BuildId = buildId, Target = target };
+            var request = new AppendLogRequest { BuildId = buildId, Target = target, Claim = claim };
             while (request.Lines.Count < BatchLines && lines.Reader.TryRead(out var line))
             {
                 request.Lines.Add(line);

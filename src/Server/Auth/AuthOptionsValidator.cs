@@ -15,14 +15,14 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 
         if (!PermissionNames.TryParse(options.UserPermissions, out _, out var unknown))
         {
-            failures.Add($"Auth:UserPermissions has the unknown permission '{unknown}'; use read, upload, build and admin, separated by commas.");
+            failures.Add($"Auth:UserPermissions has the unknown permission '{unknown}'; use read, upload, build, agent and admin, separated by commas.");
         }
 
         foreach (var (user, permissions) in options.Users)
         {
             if (!PermissionNames.TryParse(permissions, out _, out unknown))
             {
-                failures.Add($"Auth:Users:{user} has the unknown permission '{unknown}'; use read, upload, build and admin, separated by commas.");
+                failures.Add($"Auth:Users:{user} has the unknown permission '{unknown}'; use read, upload, build, agent and admin, separated by commas.");
             }
         }
 

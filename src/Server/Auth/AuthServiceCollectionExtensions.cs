@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace PypiForge.Server.Auth;
 
-/// <summary>Authentication (htpasswd users and API tokens) and the four permission policies.</summary>
+/// <summary>Authentication (htpasswd users and API tokens) and the five permission policies.</summary>
 public static class AuthServiceCollectionExtensions
 {
     public static IServiceCollection AddPypiForgeAuth(this IServiceCollection services, IConfiguration configuration)
@@ -22,7 +22,7 @@ public static class AuthServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, PypiForgeAuthenticationHandler>(PypiForgeAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>
         {
-            foreach (var permission in new[] { Permissions.Read, Permissions.Upload, Permissions.Build, Permissions.Admin })
+            foreach (var permission in new[] { Permissions.Read, Permissions.Upload, Permissions.Build, Permissions.Agent, Permissions.Admin })
             {
                 // Each policy names the scheme, so credentials are read only where a policy asks for them (no
                 // UseAuthentication middleware on the hot path of public index pages).

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace PypiForge.Server.Auth;
 
-/// <summary>The caller needs <see cref="Permission"/>. Policies "read", "upload", "build" and "admin" are made of one each.</summary>
+/// <summary>The caller needs <see cref="Permission"/>. Policies "read", "upload", "build", "agent" and "admin" are made of one each.</summary>
 public sealed class PermissionRequirement(Permissions permission) : IAuthorizationRequirement
 {
     public Permissions Permission { get; } = permission;
@@ -38,5 +38,6 @@ public static class Policies
     public const string Read = PermissionNames.Read;
     public const string Upload = PermissionNames.Upload;
     public const string Build = PermissionNames.Build;
+    public const string Agent = PermissionNames.Agent;
     public const string Admin = PermissionNames.Admin;
 }

@@ -12,26 +12,32 @@ public enum Permissions
     /// <summary>Upload files (twine), yank and un-yank them.</summary>
     Upload = 2,
 
-    /// <summary>Request and cancel builds; publish built wheels (remote agents).</summary>
+    /// <summary>Request and cancel builds.</summary>
     Build = 4,
 
     /// <summary>Delete files, manage tokens, open the dashboard.</summary>
     Admin = 8,
 
-    All = Read | Upload | Build | Admin,
+    /// <summary>Report as a remote build agent (AgentService): take a queued target, send its log, wheels and outcome.
+    /// Separate from <see cref="Build"/>: whoever may request a build must not be able to publish or forge its result.</summary>
+    Agent = 16,
+
+    All = Read | Upload | Build | Admin | Agent,
 }
 
-/// <summary>Permission names as they appear in configuration, claims and tokens: "read", "upload", "build", "admin".</summary>
+/// <summary>Permission names as they appear in configuration, claims and tokens: "read", "upload", "build", "agent", "admin".</summary>
 public static class PermissionNames
 {
     public const string Read = "read";
     public const string Upload = "upload";
     public const string Build = "build";
+    public const string Agent = "agent";
     public const string Admin = "admin";
 
     private static readonly (string Name, Permissions Value)[] All =
     [
-        (Read, Permissions.Read), (Upload, Permissions.Upload), (Build, Permissions.Build), (Admin, Permissions.Admin),
+        (Read, Permissions.Read), (Upload, Permissions.Upload), (Build, Permissions.Build), (Agent, Permissions.Agent),
+        (Admin, Permissions.Admin),
     ];
 
     /// <summary>Parses "read,upload" (commas or spaces, any case). "admin" alone grants everything.</summary>

@@ -11,7 +11,7 @@ public static class TokenCommands
 {
     private const string Usage = """
         Usage:
-          token create --user NAME --permissions read,upload,build,admin [--description TEXT]
+          token create --user NAME --permissions read,upload,build,agent,admin [--description TEXT]
           token list
           token revoke ID
         Add --root DIR or --state-dir DIR when the server runs with them.
@@ -84,7 +84,7 @@ public static class TokenCommands
         string? unknown = null;
         if (string.IsNullOrWhiteSpace(permissions) || !PermissionNames.TryParse(permissions, out var parsed, out unknown) || parsed == Permissions.None)
         {
-            throw invalid($"A token needs permissions (--permissions), any of read, upload, build, admin{(unknown is null ? string.Empty : $"; '{unknown}' is not one")}.");
+            throw invalid($"A token needs permissions (--permissions), any of read, upload, build, agent, admin{(unknown is null ? string.Empty : $"; '{unknown}' is not one")}.");
         }
 
         if (description is { Length: > 200 } || description?.Any(char.IsControl) == true)

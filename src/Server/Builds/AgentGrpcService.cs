@@ -9,11 +9,12 @@ using PypiForge.Server.Queue;
 namespace PypiForge.Server.Builds;
 
 /// <summary>The internal gRPC service remote agents report to: the same calls the embedded agent makes in-process
-/// (<see cref="EmbeddedBuildHost"/>), plus the wheel upload. The server stays the only writer of the package folder.</summary>
-[Microsoft.AspNetCore.Authorization.Authorize(Policy = Auth.Policies.Build)]
+/// (<see cref="EmbeddedBuildHost"/>), plus the wheel upload. The server stays the only writer of the package folder.
+/// Callers need the "agent" permission, and every call after BeginTarget the claim it returned (<see cref="HeldTargets"/>).</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Auth.Policies.Agent)]
 public sealed class AgentGrpcService(
     EmbeddedBuildHost host,
-    BuildCoordinator coordinator,
+    HeldTargets held,
     RemoteWheelReceiver receiver,
     ServerEndpoints endpoints,
     IOptions<QueueOptions> options,
@@ -22,20 +23,21 @@ public sealed class AgentGrpcService(
     private const int MaxLinesPerCall = 2_000;
     private const int MaxLineLength = 16 * 1024;
 
-    public override async Task<BeginTargetResponse> BeginTarget(BeginTargetRequest request, ServerCallContext context)
+    public override Task<BeginTargetResponse> BeginTarget(BeginTargetRequest request, ServerCallContext context)
     {
         RequireIds(request.BuildId, request.Target);
-        var spec = await host.BeginAsync(request.BuildId, request.Target, context.CancellationToken);
+        var (spec, claim) = host.BeginRemote(request.BuildId, request.Target);
         var response = new BeginTargetResponse { Found = spec is not null, HttpPort = endpoints.HttpBaseUri.Port };
         if (spec is not null)
         {
+            response.Claim = claim ?? string.Empty;
             response.Requirements.AddRange(spec.Requirements);
             response.WithDependencies = spec.WithDependencies;
             response.Prerelease = spec.Prerelease;
             response.IndexToken = spec.IndexToken ?? string.Empty;
         }
 
-        return response;
+        return Task.FromResult(response);
     }
 
     public override async Task<AppendLogResponse> AppendLog(AppendLogRequest request, ServerCallContext context)
@@ -46,7 +48,7 @@ public sealed class AgentGrpcService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxLinesPerCall} lines per AppendLog call; send them in batches."));
         }
 
-        var target = Target(request.BuildId, request.Target);
+        var (_, target) = held.Require(request.BuildId, request.Target, request.Claim);
         var lines = request.Lines.Select(static l => l.Length > MaxLineLength ? l[..MaxLineLength] + "…" : l).ToList();
         foreach (var line in lines)
         {
@@ -82,7 +84,7 @@ public sealed class AgentGrpcService(
     public override async Task<CompleteTargetResponse> CompleteTarget(CompleteTargetRequest request, ServerCallContext context)
     {
         RequireIds(request.BuildId, request.Target);
-        _ = Target(request.BuildId, request.Target);
+        _ = held.Require(request.BuildId, request.Target, request.Claim);
         var state = request.State switch
         {
             TargetOutcomeState.Succeeded => TargetState.Succeeded,
@@ -105,17 +107,6 @@ public sealed class AgentGrpcService(
         if (string.IsNullOrEmpty(buildId) || string.IsNullOrEmpty(target))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "build_id and target are required."));
-        }
-    }
-
-    private TargetRecord Target(string buildId, string target)
-    {
-        var record = coordinator.TryFind(buildId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No build with id '{buildId}' on this server."));
-        lock (record.Sync)
-        {
-            return record.Find(target)
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"Build {buildId} has no target '{target}'."));
         }
     }
 }

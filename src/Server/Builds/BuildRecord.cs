@@ -54,7 +54,7 @@ internal sealed class BuildRecord(
     public StoredBuild ToStored() => new(
         Id, ++Version, Requirements, WithDependencies, Prerelease, IdempotencyKey, DedupeKey, CreatedAt, FinishedAt,
         [.. Targets.Select(static t => new StoredTarget(
-            t.Name, t.LogPath, t.State, t.JobId, [.. t.Wheels], t.Error, [.. t.Tail], t.StartedAt, t.FinishedAt, t.Duration, t.CancelRequested))]);
+            t.Name, t.LogPath, t.State, t.JobId, [.. t.Wheels], t.Error, [.. t.Tail], t.StartedAt, t.FinishedAt, t.Duration, t.CancelRequested, t.ClaimHash))]);
 
     public static BuildRecord FromStored(StoredBuild stored)
     {
@@ -75,6 +75,7 @@ internal sealed class BuildRecord(
                 Duration = t.Duration,
                 CancelRequested = t.CancelRequested,
             };
+            target.RestoreClaim(t.ClaimHash);
             target.Wheels.AddRange(t.Wheels);
             foreach (var line in t.Tail)
             {
@@ -123,6 +124,25 @@ internal sealed class TargetRecord(string name, string logPath)
     public CancellationTokenSource Cancellation { get; } = new();
 
     public bool IsFinished => State is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled;
+
+    /// <summary>The sha256 of the secret the remote agent that began this target holds (null when no remote agent
+    /// holds it). Only the hash is kept, in memory and in PostgreSQL.</summary>
+    public string? ClaimHash { get; private set; }
+
+    /// <summary>A new claim for the remote agent beginning this target; any earlier claim stops working.</summary>
+    public string Claim()
+    {
+        var (secret, hash) = TargetClaim.New();
+        ClaimHash = hash;
+        return secret;
+    }
+
+    /// <summary>No remote agent holds this target (the embedded agent began it, or it ended).</summary>
+    public void Release() => ClaimHash = null;
+
+    public bool IsHeldBy(string? claim) => TargetClaim.Matches(ClaimHash, claim);
+
+    public void RestoreClaim(string? hash) => ClaimHash = hash;
 
     public void AddLine(string line)
     {

@@ -28,6 +28,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<BuiltWheelLedger>();
         services.AddSingleton<EmbeddedBuildHost>();
         services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<EmbeddedBuildHost>());
+        services.AddSingleton<HeldTargets>();
         services.AddSingleton<RemoteWheelReceiver>();
         if (configuration.GetSection(QueueOptions.Section).GetValue(nameof(QueueOptions.EmbeddedAgent), true))
         {

@@ -47,15 +47,23 @@ public sealed class EmbeddedBuildHost(
         }
     }
 
-    public Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken)
+    public Task<BuildSpec?> BeginAsync(string buildId, string target, CancellationToken cancellationToken) =>
+        Task.FromResult(Begin(buildId, target, remote: false).Spec);
+
+    /// <summary>As <see cref="BeginAsync"/>, for a remote agent: also a new claim on the target, which the agent's later
+    /// calls present (<see cref="HeldTargets"/>); any earlier claim on it stops working.</summary>
+    internal (BuildSpec? Spec, string? Claim) BeginRemote(string buildId, string target) => Begin(buildId, target, remote: true);
+
+    private (BuildSpec? Spec, string? Claim) Begin(string buildId, string target, bool remote)
     {
         var record = coordinator.TryFind(buildId);
         if (record is null)
         {
-            return Task.FromResult<BuildSpec?>(null);
+            return (null, null);
         }
 
         BuildSpec? spec = null;
+        string? claim = null;
         lock (record.Sync)
         {
             var state = record.Find(target);
@@ -63,6 +71,15 @@ public sealed class EmbeddedBuildHost(
             {
                 state.State = TargetState.Running;
                 state.StartedAt = time.GetUtcNow();
+                if (remote)
+                {
+                    claim = state.Claim();
+                }
+                else
+                {
+                    state.Release();
+                }
+
                 Directory.CreateDirectory(Path.GetDirectoryName(state.LogPath)!);
                 spec = new BuildSpec(record.Requirements, record.WithDependencies, record.Prerelease, state.LogPath, state.Cancellation.Token)
                 {
@@ -77,7 +94,7 @@ public sealed class EmbeddedBuildHost(
         }
 
         BuildCoordinator.Publish(record, null);
-        return Task.FromResult(spec);
+        return (spec, claim);
     }
 
     public void Log(string buildId, string target, string line)
@@ -142,6 +159,7 @@ public sealed class EmbeddedBuildHost(
                 return Task.CompletedTask;
             }
 
+            state.Release();
             state.Wheels.Clear();
             state.Wheels.AddRange(outcome.Wheels);
             state.Duration = outcome.Duration;

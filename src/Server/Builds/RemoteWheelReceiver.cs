@@ -12,8 +12,10 @@ namespace PypiForge.Server.Builds;
 
 /// <summary>Receives a wheel a remote agent streams: header first, then the bytes, spooled outside the package folder
 /// while hashing. Only a complete stream whose size and sha256 match the header reaches <see cref="EmbeddedBuildHost"/>,
-/// which checks the wheel and publishes it atomically; any failure leaves nothing behind.</summary>
-public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoordinator coordinator, IOptions<CatalogOptions> catalogOptions)
+/// which checks the wheel and publishes it atomically; any failure leaves nothing behind. The header is checked first:
+/// the sender holds the running target (<see cref="HeldTargets"/>) and the wheel is the build's to publish
+/// (<see cref="WheelScope"/>), before any byte is written.</summary>
+public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTargets held, IOptions<CatalogOptions> catalogOptions)
 {
     private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, "agent-uploads");
 
@@ -84,7 +86,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoo
     {
         var name = header.FileName;
         if (string.IsNullOrEmpty(name) || name.Length > 255 || name != Path.GetFileName(name) || name.Contains('\\', StringComparison.Ordinal)
-            || name.StartsWith('.') || name.Any(char.IsControl) || !WheelFilename.TryParse(name, out _))
+            || name.StartsWith('.') || name.Any(char.IsControl) || !WheelFilename.TryParse(name, out var wheel))
         {
             throw Fail(StatusCode.InvalidArgument, $"file_name '{Printable(name)}' is not a bare wheel file name (PEP 427, no folders).");
         }
@@ -117,19 +119,17 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoo
                 throw Fail(StatusCode.InvalidArgument, $"supported_tags holds '{Printable(text)}', which is not a tag triple like cp311-cp311-linux_x86_64.");
             }
 
-            supported.Add(tag);
+            // The agent's list comes from its interpreter's pip; the server keeps only what fits the target it names.
+            if (WheelScope.Fits(tag, targetTag))
+            {
+                supported.Add(tag);
+            }
         }
 
-        var record = coordinator.TryFind(header.BuildId)
-            ?? throw Fail(StatusCode.NotFound, $"No build with id '{Printable(header.BuildId)}' on this server; nothing was published.");
-        lock (record.Sync)
+        var (build, _) = held.Require(header.BuildId, header.Target, header.Claim);
+        if (WheelScope.Refusal(wheel, build, targetTag) is { } refusal)
         {
-            var state = record.Find(header.Target)
-                ?? throw Fail(StatusCode.NotFound, $"Build {record.Id} has no target '{header.Target}'.");
-            if (state.State != TargetState.Running)
-            {
-                throw Fail(StatusCode.FailedPrecondition, $"Build {record.Id} is {state.State} for {header.Target}, not running; its wheels are no longer taken.");
-            }
+            throw Fail(StatusCode.InvalidArgument, refusal);
         }
 
         return new BuildTarget(header.Target, "(remote agent)", string.Empty, targetTag, supported);

@@ -27,7 +27,8 @@ internal sealed record StoredTarget(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     TimeSpan? Duration,
-    bool CancelRequested);
+    bool CancelRequested,
+    string? ClaimHash = null);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredBuild))]

@@ -9,11 +9,13 @@ using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Auth;
 
-/// <summary>A private server (no anonymous reads, loopback not trusted) and four callers — anonymous, a wrong password,
-/// a user with only "read", an admin — over uploads, downloads, gRPC and the dashboard.</summary>
+/// <summary>A private server (no anonymous reads, loopback not trusted) and its callers — anonymous, a wrong password,
+/// a user with only "read", one with only "build", one with only "agent", an admin — over uploads, downloads, gRPC and
+/// the dashboard.</summary>
 public sealed class AuthMatrixSpecs : IAsyncLifetime
 {
     private const string Wheel = "pf_pure-1.0-py2.py3-none-any.whl";
+    private const string Target = "cp311-cp311-linux_x86_64";
     private string folder = null!;
     private ServerHost server = null!;
     private GrpcChannel channel = null!;
@@ -24,12 +26,15 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
         WrongPassword,
         Reader,
         Admin,
+        Builder,
+        Agent,
     }
 
     public async Task InitializeAsync()
     {
         folder = TempDirectory.Create("auth-matrix");
-        var htpasswd = await UploadClient.HtpasswdAsync(folder, ("admin", "admin-pw", "B"), ("reader", "reader-pw", "s"));
+        var htpasswd = await UploadClient.HtpasswdAsync(folder, ("admin", "admin-pw", "B"), ("reader", "reader-pw", "s"),
+            ("builder", "builder-pw", "s"), ("agent", "agent-pw", "s"));
         var root = TempDirectory.Create("auth-root");
         File.Copy(DistFixtures.Path(Wheel), Path.Combine(root, Wheel));
         server = await ServerHost.StartAsync(root,
@@ -38,6 +43,8 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
             "--Auth:AnonymousRead", "false",
             "--Auth:Users:admin", "admin",
             "--Auth:Users:reader", "read",
+            "--Auth:Users:builder", "build",
+            "--Auth:Users:agent", "agent",
             "--Auth:MaxFailedLogins", "1000");
         channel = GrpcChannel.ForAddress(server.GrpcUri!);
     }
@@ -117,11 +124,13 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(Caller.Anonymous, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated)]
-    [InlineData(Caller.WrongPassword, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated)]
-    [InlineData(Caller.Reader, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.PermissionDenied)]
-    [InlineData(Caller.Admin, StatusCode.OK, StatusCode.NotFound, StatusCode.NotFound)]
-    public async Task GRPC_calls_need_read_build_and_admin(Caller caller, StatusCode read, StatusCode build, StatusCode admin)
+    [InlineData(Caller.Anonymous, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated)]
+    [InlineData(Caller.WrongPassword, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated)]
+    [InlineData(Caller.Reader, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied)]
+    [InlineData(Caller.Builder, StatusCode.PermissionDenied, StatusCode.NotFound, StatusCode.PermissionDenied, StatusCode.PermissionDenied)]
+    [InlineData(Caller.Agent, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.NotFound)]
+    [InlineData(Caller.Admin, StatusCode.OK, StatusCode.NotFound, StatusCode.NotFound, StatusCode.NotFound)]
+    public async Task GRPC_calls_need_read_build_admin_and_agent(Caller caller, StatusCode read, StatusCode build, StatusCode admin, StatusCode agent)
     {
         var headers = new Metadata();
         if (Credentials(caller) is { } credentials)
@@ -131,14 +140,40 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
 
         var builds = new BuildService.BuildServiceClient(channel);
         var packages = new PackageService.PackageServiceClient(channel);
+        var agents = new AgentService.AgentServiceClient(channel);
 
         Assert.Equal(read, await StatusOf(() => packages.ListProjectsAsync(new ListProjectsRequest(), headers).ResponseAsync));
         Assert.Equal(read, await StatusOf(() => builds.ListBuildsAsync(new ListBuildsRequest(), headers).ResponseAsync));
         Assert.Equal(build, await StatusOf(() => builds.CancelBuildAsync(new CancelBuildRequest { Id = "no-such-build" }, headers).ResponseAsync));
         Assert.Equal(admin, await StatusOf(() => packages.DeleteFileAsync(new DeleteFileRequest { Filename = "pf_nothing-1.0-py3-none-any.whl" }, headers).ResponseAsync));
-        var agentCall = await StatusOf(() => new AgentService.AgentServiceClient(channel)
-            .BeginTargetAsync(new BeginTargetRequest { BuildId = "no-such-build", Target = "cp311-cp311-linux_x86_64" }, headers).ResponseAsync);
-        Assert.Equal(build == StatusCode.NotFound ? StatusCode.OK : build, agentCall); // agents report with "build"
+
+        // Every AgentService call needs "agent" ("build" is for those who request builds); past the policy, a build this
+        // server does not know is answered "found: false" (BeginTarget) or NotFound.
+        Assert.Equal(agent == StatusCode.NotFound ? StatusCode.OK : agent, await StatusOf(() => agents
+            .BeginTargetAsync(new BeginTargetRequest { BuildId = "no-such-build", Target = Target }, headers).ResponseAsync));
+        Assert.Equal(agent, await StatusOf(() => agents
+            .AppendLogAsync(new AppendLogRequest { BuildId = "no-such-build", Target = Target, Lines = { "forged" } }, headers).ResponseAsync));
+        Assert.Equal(agent, await StatusOf(() => agents.CompleteTargetAsync(
+            new CompleteTargetRequest { BuildId = "no-such-build", Target = Target, State = TargetOutcomeState.Succeeded }, headers).ResponseAsync));
+        Assert.Equal(agent, await StatusOf(async () =>
+        {
+            using var call = agents.PublishWheel(headers);
+            try
+            {
+                await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = new PublishWheelHeader
+                {
+                    BuildId = "no-such-build", Target = Target, FileName = "pf_pure-99.0-py3-none-any.whl", Size = 1,
+                    Sha256 = new string('0', 64), SupportedTags = { "py3-none-any" },
+                } });
+                await call.RequestStream.CompleteAsync();
+            }
+            catch (Exception ex) when (ex is RpcException or InvalidOperationException)
+            {
+                // Refused before the stream ended; the answer carries the status.
+            }
+
+            await call.ResponseAsync;
+        }));
     }
 
     [Fact]
@@ -240,6 +275,8 @@ public sealed class AuthMatrixSpecs : IAsyncLifetime
         Caller.WrongPassword => UploadClient.Basic("admin", "guess"),
         Caller.Reader => UploadClient.Basic("reader", "reader-pw"),
         Caller.Admin => UploadClient.Basic("admin", "admin-pw"),
+        Caller.Builder => UploadClient.Basic("builder", "builder-pw"),
+        Caller.Agent => UploadClient.Basic("agent", "agent-pw"),
         _ => null,
     };
 }

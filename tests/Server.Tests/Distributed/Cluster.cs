@@ -24,12 +24,16 @@ public sealed class Cluster : IAsyncDisposable
 
         // Real credentials: once a token exists the server trusts no one unsigned, loopback included.
         var tokens = new PypiForge.Server.Auth.TokenStore(State, Microsoft.Extensions.Logging.Abstractions.NullLogger<PypiForge.Server.Auth.TokenStore>.Instance);
-        AgentToken = tokens.Create("agent", PypiForge.Server.Auth.Permissions.Read | PypiForge.Server.Auth.Permissions.Build, "remote agents").Secret;
+        AgentToken = tokens.Create("agent", PypiForge.Server.Auth.Permissions.Read | PypiForge.Server.Auth.Permissions.Agent, "remote agents").Secret;
+        BuildToken = tokens.Create("requester", PypiForge.Server.Auth.Permissions.Read | PypiForge.Server.Auth.Permissions.Build, "requests builds").Secret;
         AdminToken = tokens.Create("tests", PypiForge.Server.Auth.Permissions.Admin, "test client").Secret;
     }
 
-    /// <summary>The agents' token: read and build.</summary>
+    /// <summary>The agents' token: read and agent.</summary>
     public string AgentToken { get; }
+
+    /// <summary>A token with read and build: enough to request builds, not to report as an agent.</summary>
+    public string BuildToken { get; }
 
     /// <summary>The test client's token (admin); the channel sends it on every call.</summary>
     public string AdminToken { get; }
@@ -111,11 +115,14 @@ public sealed class Cluster : IAsyncDisposable
         Server = null;
     }
 
-    public AgentProcess StartAgent(PythonInterpreter python, params string[] extraArgs)
+    public AgentProcess StartAgent(PythonInterpreter python, params string[] extraArgs) => StartAgentWithToken(python, AgentToken, extraArgs);
+
+    /// <summary>An agent that signs its calls with <paramref name="token"/>.</summary>
+    public AgentProcess StartAgentWithToken(PythonInterpreter python, string token, params string[] extraArgs)
     {
         var agent = AgentProcess.Start(
             [
-                "--server", $"http://127.0.0.1:{GrpcPort}", "--token", AgentToken, "--hangfire", TestPostgres.ConnectionString,
+                "--server", $"http://127.0.0.1:{GrpcPort}", "--token", token, "--hangfire", TestPostgres.ConnectionString,
                 .. QueueArgs, "--Agent:Interpreters:0", python.Path, "--Agent:WorkerCount", "1", "--Agent:WorkDirectory", Work, .. extraArgs,
             ],
             Work);

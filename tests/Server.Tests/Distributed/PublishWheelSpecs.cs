@@ -1,14 +1,18 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using PypiForge.Protos.V1;
+using PypiForge.Server.Auth;
 using PypiForge.Server.Tests.Builds;
 using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Distributed;
 
 /// <summary>AgentService.PublishWheel, the one way a remote agent writes into the package folder: every malformed,
-/// mismatched or truncated upload gets its own status and a message, and leaves nothing in the folder.</summary>
+/// mismatched or truncated upload gets its own status and a message, and leaves nothing in the folder. Only the agent
+/// holding the target (its claim from BeginTarget) reports on it, with a token that has "agent", and only with wheels
+/// that are the build's. The test plays that agent (loopback is trusted here) on a build the embedded agent runs.</summary>
 public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
 {
     private BuildServer server = null!;
@@ -17,18 +21,21 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
     private BuildGate gate = null!;
     private byte[] wheel = null!;
     private string[] before = null!;
+    private string claim = null!;
+    private string staging = null!;
 
     public async Task InitializeAsync()
     {
-        var staging = TempDirectory.Create("publish-specs");
+        staging = TempDirectory.Create("publish-specs");
         gate = new BuildGate();
         // A build that stays running while the uploads are tried against it.
         var setup = $"import time\n{gate.Knock()}\ntime.sleep(300)\n";
         var sdist = TestDists.Sdist(staging, "pf-waiting-1.0", "pf-waiting", "1.0", setupPy: setup);
-        server = await BuildServer.StartAsync([sdist]);
+        server = await BuildServer.StartAsync([sdist], false, "--Auth:TrustLoopback", "Always");
         agents = new AgentService.AgentServiceClient(server.Channel);
         buildId = (await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-waiting" }, Targets = { BuildServer.Cp311 } })).Id;
         Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 0), TimeSpan.FromMinutes(2)), "the build never started");
+        claim = (await agents.BeginTargetAsync(new BeginTargetRequest { BuildId = buildId, Target = BuildServer.Cp311 })).Claim;
         wheel = await File.ReadAllBytesAsync(TestDists.Wheel(staging, "pf-uploaded", "1.0"));
         before = Files();
     }
@@ -39,7 +46,11 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
         await server.DisposeAsync();
     }
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        gate.Dispose();
+        TempDirectory.Delete(staging);
+    }
 
     public static TheoryData<string, StatusCode, string> BadHeaders => new()
     {
@@ -144,19 +155,134 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
         Assert.Empty(Directory.GetFiles(server.Host.Root, ".incoming-*"));
     }
 
-    private PublishWheelHeader Header(string fileName = "pf_uploaded-1.0-py3-none-any.whl", string? sha256 = null) => new()
+    [Fact]
+    public async Task A_build_token_cannot_publish_log_or_complete_a_running_build_even_with_the_claim()
     {
+        var token = Token(Permissions.Read | Permissions.Build);
+
+        var publish = await Fails(Header(), wheel, token);
+        var log = await Refused(() => agents.AppendLogAsync(
+            new AppendLogRequest { BuildId = buildId, Target = BuildServer.Cp311, Claim = claim, Lines = { "forged line" } }, token).ResponseAsync);
+        var complete = await Refused(() => agents.CompleteTargetAsync(
+            new CompleteTargetRequest { BuildId = buildId, Target = BuildServer.Cp311, Claim = claim, State = TargetOutcomeState.Succeeded }, token).ResponseAsync);
+
+        foreach (var error in new[] { publish, log, complete })
+        {
+            Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+            Assert.Contains("'agent' permission", error.Status.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, Files());
+        var build = await server.Client.GetBuildAsync(new GetBuildRequest { Id = buildId });
+        Assert.Equal(BuildState.Running, build.State);
+        Assert.DoesNotContain("forged line", Assert.Single(build.Targets).LogTail);
+    }
+
+    [Fact]
+    public async Task An_agent_token_without_the_claim_of_the_agent_that_began_the_target_is_refused()
+    {
+        var token = Token(Permissions.Read | Permissions.Agent);
+        var missing = Header();
+        missing.Claim = string.Empty;
+        var wrong = Header();
+        wrong.Claim = new string('0', 64);
+
+        var refused = new List<RpcException>
+        {
+            await Fails(missing, wheel, token),
+            await Fails(wrong, wheel, token),
+            await Refused(() => agents.AppendLogAsync(
+                new AppendLogRequest { BuildId = buildId, Target = BuildServer.Cp311, Lines = { "forged line" } }, token).ResponseAsync),
+            await Refused(() => agents.CompleteTargetAsync(
+                new CompleteTargetRequest { BuildId = buildId, Target = BuildServer.Cp311, Claim = wrong.Claim, State = TargetOutcomeState.Succeeded }, token).ResponseAsync),
+        };
+
+        // Another agent's BeginTarget (a re-run of the job) takes the target over: the first claim stops working.
+        var newer = (await agents.BeginTargetAsync(new BeginTargetRequest { BuildId = buildId, Target = BuildServer.Cp311 }, token)).Claim;
+        refused.Add(await Fails(Header(), wheel, token));
+        var filesWhileRefused = Files();
+        var current = Header();
+        current.Claim = newer;
+        var published = await Send(current, wheel, token);
+
+        Assert.All(refused, error =>
+        {
+            Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+            Assert.Contains("does not hold build", error.Status.Detail, StringComparison.Ordinal);
+        });
+        Assert.Equal(before, filesWhileRefused);
+        Assert.Equal(PublishOutcome.Published, published.Outcome);
+        var build = await server.Client.GetBuildAsync(new GetBuildRequest { Id = buildId });
+        Assert.Equal(BuildState.Running, build.State);
+        Assert.DoesNotContain("forged line", Assert.Single(build.Targets).LogTail);
+    }
+
+    [Theory]
+    [InlineData("cp311-cp311-win_amd64")]
+    [InlineData("cp312-cp312-linux_x86_64")]
+    public async Task A_wheel_whose_tags_do_not_fit_the_target_is_refused_even_when_the_agent_lists_them_as_supported(string tags)
+    {
+        var foreign = await File.ReadAllBytesAsync(TestDists.Wheel(staging, "pf-waiting", "1.0", tags));
+        var header = Header(foreign, $"pf_waiting-1.0-{tags}.whl");
+        header.SupportedTags.Insert(0, tags);
+
+        var error = await Fails(header, foreign);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"no tag that fits target {BuildServer.Cp311}", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, Files());
+    }
+
+    [Fact]
+    public async Task A_build_without_dependencies_takes_wheels_of_its_requested_project_only()
+    {
+        var noDeps = (await server.Client.RequestBuildAsync(new RequestBuildRequest { Requirements = { "pf-waiting" }, Targets = { BuildServer.Cp311 }, NoDeps = true })).Id;
+        // The embedded agent begins it first (its pip knocks), so the claim taken below is the current one.
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(gate.Connections > 1), TimeSpan.FromMinutes(2)), "the second build never started");
+        var held = (await agents.BeginTargetAsync(new BeginTargetRequest { BuildId = noDeps, Target = BuildServer.Cp311 })).Claim;
+        var unrelated = Header();
+        unrelated.BuildId = noDeps;
+        unrelated.Claim = held;
+        var own = await File.ReadAllBytesAsync(TestDists.Wheel(staging, "pf-waiting", "1.0"));
+        var requested = Header(own, "pf_waiting-1.0-py3-none-any.whl");
+        requested.BuildId = noDeps;
+        requested.Claim = held;
+
+        var error = await Fails(unrelated, wheel);
+        var filesAfterRefusal = Files();
+        var published = await Send(requested, own);
+        await server.Client.CancelBuildAsync(new CancelBuildRequest { Id = noDeps });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("'pf-uploaded', which build", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, filesAfterRefusal);
+        Assert.Equal(PublishOutcome.Published, published.Outcome);
+    }
+
+    private Metadata Token(Permissions permissions)
+    {
+        var (_, secret) = server.Host.Services.GetRequiredService<TokenStore>().Create("someone", permissions, null);
+        return new Metadata { { "authorization", $"Bearer {secret}" } };
+    }
+
+    private static async Task<RpcException> Refused(Func<Task> call) => await Assert.ThrowsAsync<RpcException>(call);
+
+    private PublishWheelHeader Header(string fileName = "pf_uploaded-1.0-py3-none-any.whl", string? sha256 = null) => Header(wheel, fileName, sha256);
+
+    private PublishWheelHeader Header(byte[] data, string fileName, string? sha256 = null) => new()
+    {
+        Claim = claim,
         BuildId = buildId,
         Target = BuildServer.Cp311,
         FileName = fileName,
-        Size = wheel.Length,
-        Sha256 = sha256 ?? Convert.ToHexStringLower(SHA256.HashData(wheel)),
+        Size = data.Length,
+        Sha256 = sha256 ?? Convert.ToHexStringLower(SHA256.HashData(data)),
         SupportedTags = { BuildServer.Cp311, "py3-none-any" },
     };
 
-    private async Task<PublishWheelResponse> Send(PublishWheelHeader header, byte[] data)
+    private async Task<PublishWheelResponse> Send(PublishWheelHeader header, byte[] data, Metadata? headers = null)
     {
-        using var call = agents.PublishWheel();
+        using var call = agents.PublishWheel(headers);
         try
         {
             await call.RequestStream.WriteAsync(new PublishWheelChunk { Header = header });
@@ -175,11 +301,11 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
         return await call.ResponseAsync;
     }
 
-    private async Task<RpcException> Fails(PublishWheelHeader header, byte[] data)
+    private async Task<RpcException> Fails(PublishWheelHeader header, byte[] data, Metadata? headers = null)
     {
         try
         {
-            var response = await Send(header, data);
+            var response = await Send(header, data, headers);
             throw new Xunit.Sdk.XunitException("the upload was accepted: " + response);
         }
         catch (RpcException ex)
@@ -188,6 +314,12 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
         }
     }
 
-    // Every file in the package folder, hidden ones too: a failed upload must leave no partial or temporary file.
-    private string[] Files() => [.. Directory.GetFiles(server.Host.Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+    // Every file in the package folder, hidden ones too: a failed upload must leave no partial or temporary file. The
+    // state folder inside it is not served (tokens and build logs change there as the tests go).
+    private string[] Files() =>
+    [
+        .. Directory.GetFiles(server.Host.Root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(Path.Combine(server.Host.Root, ".pypiforge") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal),
+    ];
 }

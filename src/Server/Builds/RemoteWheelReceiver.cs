@@ -7,6 +7,7 @@ using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
 
@@ -66,6 +67,10 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoo
             }
 
             return await host.PublishAsync(header.BuildId, target, path, cancellationToken);
+        }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            throw Fail(StatusCode.ResourceExhausted, $"{DiskSpace.NoSpaceIn(spoolRoot)}; {header.FileName} was not published. An operator must free space.");
         }
         finally
         {

@@ -4,6 +4,7 @@ using PypiForge.Agent.Building;
 using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
 
@@ -75,6 +76,10 @@ public sealed class WheelPublisher(
                     ? Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten")
                     : Compare(raced, wheel, sha256, Result);
             }
+        }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            return Result(WheelPublishOutcome.Rejected, $"{DiskSpace.NoSpaceIn(root)}; the wheel was not published. An operator must free space");
         }
         finally
         {

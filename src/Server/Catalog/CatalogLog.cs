@@ -25,4 +25,7 @@ internal static partial class CatalogLog
 
     [LoggerMessage(8, LogLevel.Warning, "The state file in {StateDirectory} has {Count} entries without a path; they were skipped and their files are read again")]
     public static partial void StateEntriesSkipped(ILogger logger, string stateDirectory, int count);
+
+    [LoggerMessage(9, LogLevel.Error, "A change to the catalog state in {StateDirectory} was refused because it could not be saved: {Problem}")]
+    public static partial void ChangeNotSaved(ILogger logger, string stateDirectory, string problem);
 }

@@ -66,7 +66,8 @@ public sealed class CatalogStateStore : IDisposable
         }
     }
 
-    /// <summary>Writes the state atomically: a reader (or a crash) sees the old file or the new one, never half.</summary>
+    /// <summary>Writes the state atomically and durably: a reader (or a crash) sees the old file or the new one, never half.
+    /// Throws when it could not be written (full disk, permissions); the old file is then left as it was.</summary>
     public void Save(IEnumerable<PersistedFile> files)
     {
         lock (saveLock)
@@ -74,12 +75,22 @@ public sealed class CatalogStateStore : IDisposable
             var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal)]);
             var target = Path.Combine(statePath, StateFileName);
             var temp = target + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            try
             {
-                JsonSerializer.Serialize(stream, state, CatalogStateJsonContext.Default.CatalogState);
-            }
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    JsonSerializer.Serialize(stream, state, CatalogStateJsonContext.Default.CatalogState);
+                    stream.Flush(flushToDisk: true); // on disk before it replaces the old file: a crash keeps one of the two whole
+                }
 
-            File.Move(temp, target, overwrite: true);
+                File.Move(temp, target, overwrite: true);
+            }
+            catch
+            {
+                // A half-written temp file would only hold the space that is missing (on a full disk).
+                File.Delete(temp);
+                throw;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Catalog;
 
@@ -97,29 +98,57 @@ public sealed class CatalogSynchronizer : BackgroundService
         }
     }
 
-    /// <summary>Sets or clears the PEP 592 yank state of a served file (null clears). False when no such file is served.</summary>
-    public Task<bool> SetYankedAsync(string relativePath, string? reason, CancellationToken cancellationToken) =>
-        UpdateAsync(relativePath, file => file with { Yanked = reason }, cancellationToken);
+    /// <summary>Sets or clears the PEP 592 yank state of served files (null clears), all or none: the change is on disk
+    /// when this returns. False when one of them is not served. Throws <see cref="StateNotSavedException"/> when the state
+    /// could not be written; nothing changed then.</summary>
+    public Task<bool> SetYankedAsync(IReadOnlyCollection<string> relativePaths, string? reason, CancellationToken cancellationToken) =>
+        UpdateAsync(relativePaths, file => file with { Yanked = reason }, cancellationToken);
 
-    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked).</summary>
+    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked), durably like
+    /// <see cref="SetYankedAsync"/>.</summary>
     public Task<bool> RecordUploadAsync(string relativePath, string uploader, DateTimeOffset time, CancellationToken cancellationToken) =>
-        UpdateAsync(relativePath, file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
+        UpdateAsync([relativePath], file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
 
-    private async Task<bool> UpdateAsync(string relativePath, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
+    private async Task<bool> UpdateAsync(IReadOnlyCollection<string> relativePaths, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
+            var before = new List<PersistedFile>(relativePaths.Count);
+            foreach (var relativePath in relativePaths)
             {
-                return false;
+                if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
+                {
+                    return false;
+                }
+
+                before.Add(file);
             }
 
-            var updated = change(file);
-            known[relativePath] = updated;
-            catalog.Apply([ToCatalogFile(updated)], []);
-            dirty = true;
-            SaveState();
+            foreach (var file in before)
+            {
+                known[file.Path] = change(file);
+            }
+
+            try
+            {
+                // Acknowledged only once durable: a change the disk refused must not be shown, nor come back after a restart.
+                store.Save(known.Values);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                foreach (var file in before)
+                {
+                    known[file.Path] = file;
+                }
+
+                var refused = new StateNotSavedException(store.StateDirectory, ex);
+                CatalogLog.ChangeNotSaved(logger, store.StateDirectory, refused.Message);
+                throw refused;
+            }
+
+            dirty = false;
+            catalog.Apply([.. before.Select(f => ToCatalogFile(known[f.Path]))], []);
             return true;
         }
         finally
@@ -370,6 +399,7 @@ public sealed class CatalogSynchronizer : BackgroundService
         CancellationToken cancellationToken)
     {
         var inspected = new ConcurrentBag<PersistedFile>();
+        IOException? stateFull = null;
         await Parallel.ForEachAsync(
             work,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
@@ -385,6 +415,12 @@ public sealed class CatalogSynchronizer : BackgroundService
                     {
                         inspected.Add(result);
                     }
+                }
+                catch (IOException ex) when (DiskSpace.IsFull(ex))
+                {
+                    // Reading a distribution needs no space: its METADATA could not be added to the pack in the state folder.
+                    stateFull = ex;
+                    CatalogLog.ReadFailed(logger, item.Relative, $"{DiskSpace.NoSpaceIn(store.StateDirectory)}; an operator must free space");
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -442,6 +478,12 @@ public sealed class CatalogSynchronizer : BackgroundService
         {
             var snapshot = catalog.Apply(upserts, removals);
             CatalogLog.Updated(logger, upserts.Count, removed.Count, snapshot.Projects.Count, snapshot.FileCount);
+        }
+
+        if (stateFull is not null)
+        {
+            // A writer waiting for its file to be served (an upload, a published wheel) must hear that it is not.
+            throw new StateNotSavedException(store.StateDirectory, stateFull);
         }
     }
 

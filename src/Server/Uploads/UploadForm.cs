@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Uploads;
 
@@ -72,6 +73,7 @@ public sealed class UploadForm : IAsyncDisposable
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(maxBytes),
                 BadHttpRequestException bad => new UploadException(bad.StatusCode, "Bad request", bad.Message),
+                IOException when DiskSpace.IsFull(ex) => UploadException.DiskFull(tempDirectory),
                 InvalidDataException or FormatException => UploadException.BadRequest("Malformed multipart body", $"The multipart body could not be read: {ex.Message}"),
                 IOException when !cancellationToken.IsCancellationRequested && ex is not ConnectionResetException =>
                     UploadException.BadRequest("Malformed multipart body", "The multipart body ended before its closing boundary."),

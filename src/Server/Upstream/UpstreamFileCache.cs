@@ -155,6 +155,7 @@ public sealed class UpstreamFileCache(
                 DownloadException => ex.Message,
                 OperationCanceledException when lifetime.ApplicationStopping.IsCancellationRequested => "the server is stopping",
                 OperationCanceledException => $"no answer within Upstream:Timeout ({timeout.TotalSeconds:0.###} s) or Upstream:DownloadTimeout",
+                IOException when Hosting.DiskSpace.IsFull(ex) => $"{Hosting.DiskSpace.NoSpaceIn(Path.GetDirectoryName(download.FinalPath)!)}; an operator must free space",
                 HttpRequestException or IOException => ex.Message,
                 _ => $"{ex.GetType().Name}: {ex.Message}",
             };

@@ -34,4 +34,7 @@ internal static partial class AgentLog
     [LoggerMessage(109, LogLevel.Warning, "Agent:Sandbox=None: builds run WITHOUT a sandbox, with this agent's rights: any package's setup.py can read " +
         "its files and tokens and write into what it can reach. Only for machines that build nothing but trusted code.")]
     public static partial void SandboxOff(ILogger logger);
+
+    [LoggerMessage(110, LogLevel.Information, "Removed {Count} build folders from {Folder}, left by builds that were killed with their agent")]
+    public static partial void StaleBuildFoldersRemoved(ILogger logger, int count, string folder);
 }

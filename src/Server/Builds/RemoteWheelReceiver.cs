@@ -16,7 +16,10 @@ namespace PypiForge.Server.Builds;
 /// which checks the wheel and publishes it atomically; any failure leaves nothing behind.</summary>
 public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoordinator coordinator, IOptions<CatalogOptions> catalogOptions)
 {
-    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, "agent-uploads");
+    /// <summary>Spools live in <c>&lt;state&gt;/agent-uploads/&lt;32 hex&gt;/</c>; a killed server's are removed at start.</summary>
+    internal const string SpoolFolder = "agent-uploads";
+
+    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, SpoolFolder);
 
     public async Task<PublishedWheel> ReceiveAsync(IAsyncStreamReader<PublishWheelChunk> stream, long maxBytes, CancellationToken cancellationToken)
     {
@@ -80,7 +83,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, BuildCoo
             }
             catch (IOException)
             {
-                // A leftover spool folder is outside the package folder and harmless; the next start may remove it.
+                // A leftover spool folder is outside the package folder and harmless; the next start removes it (LeftoverCleanup).
             }
         }
     }

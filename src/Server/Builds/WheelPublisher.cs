@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Targets;
@@ -9,7 +10,7 @@ using PypiForge.Server.Hosting;
 namespace PypiForge.Server.Builds;
 
 /// <summary>Checks a built wheel and moves it atomically into the package folder; never overwrites a served file.</summary>
-public sealed class WheelPublisher(
+public sealed partial class WheelPublisher(
     IOptions<CatalogOptions> options,
     PackageCatalog catalog,
     CatalogSynchronizer synchronizer,
@@ -60,7 +61,7 @@ public sealed class WheelPublisher(
 
         ledger.Record(fileName, sha256);
         var destination = Path.Combine(root, fileName);
-        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp"); // TempFileName; a killed server's are removed at start
         try
         {
             File.Copy(wheelPath, temporary);
@@ -89,6 +90,10 @@ public sealed class WheelPublisher(
         await synchronizer.RefreshAsync(destination, cancellationToken);
         return Result(WheelPublishOutcome.Published, null);
     }
+
+    /// <summary>The names of the copies being moved into the package root; nothing else matches.</summary>
+    [GeneratedRegex("\\A\\.incoming-[0-9a-f]{32}\\.tmp\\z", RegexOptions.CultureInvariant)]
+    internal static partial Regex TempFileName();
 
     private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, string sha256, Func<WheelPublishOutcome, string?, PublishedWheel> result)
     {

@@ -170,7 +170,7 @@ public sealed class UpstreamFileCache(
             }
             catch (IOException)
             {
-                // Left for the next start's clean-up; the name never looks like a cache entry.
+                // Left for the next start's clean-up (UpstreamLeftovers); the name never looks like a cache entry.
             }
 
             inflight.TryRemove(new KeyValuePair<string, UpstreamDownload>(download.Sha256, download));

@@ -23,17 +23,25 @@ public sealed class CatalogStateStore : IDisposable
 
     public string StateDirectory => statePath;
 
+    /// <summary>True when the last <see cref="Load"/> found entries without a check (a state file from before checks):
+    /// the caller saves the state again, which adds them.</summary>
+    public bool LoadedUnchecked { get; private set; }
+
     public void EnsureCreated()
     {
         Directory.CreateDirectory(statePath);
     }
 
     /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing". Entries with
-    /// no path are skipped and counted in <paramref name="skipped"/> (their files are simply read again).</summary>
-    public Dictionary<string, PersistedFile> Load(out string? problem, out int skipped)
+    /// no path are skipped and counted in <paramref name="skipped"/> (their files are simply read again); entries that
+    /// do not match their check are listed in <paramref name="untrusted"/> and their files read again. Entries without a
+    /// check (an older state file) are taken as they are and get one at the next save.</summary>
+    public Dictionary<string, PersistedFile> Load(out string? problem, out int skipped, out List<string> untrusted)
     {
         problem = null;
         skipped = 0;
+        untrusted = [];
+        LoadedUnchecked = false;
         var file = Path.Combine(statePath, StateFileName);
         if (!File.Exists(file))
         {
@@ -51,6 +59,15 @@ public sealed class CatalogStateStore : IDisposable
                 if (string.IsNullOrEmpty(entry?.Path))
                 {
                     skipped++;
+                    continue;
+                }
+
+                LoadedUnchecked |= entry.Check is null;
+                if (!entry.IsIntact)
+                {
+                    // Edited or damaged: the file is hashed and read again; who uploaded it and its yank state are kept.
+                    untrusted.Add(entry.Path);
+                    result[entry.Path] = entry with { Sha256 = null, Error = null, Check = null };
                     continue;
                 }
 
@@ -72,7 +89,7 @@ public sealed class CatalogStateStore : IDisposable
     {
         lock (saveLock)
         {
-            var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal)]);
+            var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal).Select(static f => f.Sealed())]);
             var target = Path.Combine(statePath, StateFileName);
             var temp = target + ".tmp";
             try

@@ -52,7 +52,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // Walking the folder and reading the state file are independent: do both at once.
         var walk = Task.Run(WalkCandidates, cancellationToken);
-        known = store.Load(out var problem, out var skipped);
+        known = store.Load(out var problem, out var skipped, out var untrusted);
         var candidates = await walk;
         if (problem is not null)
         {
@@ -62,6 +62,13 @@ public sealed class CatalogSynchronizer : BackgroundService
         if (skipped > 0)
         {
             CatalogLog.StateEntriesSkipped(logger, store.StateDirectory, skipped);
+        }
+
+        dirty |= store.LoadedUnchecked;
+        if (untrusted.Count > 0)
+        {
+            CatalogLog.StateEntriesUntrusted(logger, store.StateDirectory, untrusted.Count, string.Join(", ", untrusted.Take(5)));
+            dirty = true;
         }
 
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
@@ -150,6 +157,39 @@ public sealed class CatalogSynchronizer : BackgroundService
             dirty = false;
             catalog.Apply([.. before.Select(f => ToCatalogFile(known[f.Path]))], []);
             return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A wheel's METADATA (PEP 658) from the pack, checked against its sha256. A record that does not match (the
+    /// pack was damaged) is read again from the wheel itself and written anew; null when the wheel cannot give it.</summary>
+    public async Task<byte[]?> ReadMetadataAsync(CatalogFile wheel, CancellationToken cancellationToken)
+    {
+        var bytes = store.ReadMetadata(wheel.MetadataOffset, wheel.MetadataLength);
+        if (bytes is not null && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == wheel.MetadataSha256)
+        {
+            return bytes;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            known.TryGetValue(wheel.RelativePath, out var previous);
+            var repaired = await inspector.InspectAsync(Path.Combine(root, wheel.RelativePath), wheel.RelativePath, wheel.Distribution, previous, cancellationToken);
+            if (repaired?.MetadataSha256 is null || repaired.Error is not null)
+            {
+                return null; // the file changed or went away meanwhile: the watcher brings the index up to date
+            }
+
+            CatalogLog.MetadataRepaired(logger, wheel.RelativePath, store.StateDirectory);
+            known[repaired.Path] = repaired;
+            catalog.Apply([ToCatalogFile(repaired)], []);
+            dirty = true;
+            SaveState();
+            return store.ReadMetadata(repaired.MetadataOffset!.Value, repaired.MetadataLength!.Value);
         }
         finally
         {

@@ -30,6 +30,13 @@ public sealed class AgentHostedService(
     /// <summary>Discovery runs interpreters (a few hundred ms each): it happens in the background so the index is up at once.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var workDirectory = options.Value.WorkDirectory ?? Path.GetTempPath();
+        var stale = BuildFolder.RemoveStale(workDirectory, logger);
+        if (stale > 0)
+        {
+            AgentLog.StaleBuildFoldersRemoved(logger, stale, workDirectory);
+        }
+
         starting = Task.Run(() => DiscoverAndServeAsync(stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }

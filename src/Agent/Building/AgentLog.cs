@@ -38,4 +38,7 @@ internal static partial class AgentLog
     [LoggerMessage(110, LogLevel.Error, "The server refused this agent's token ({Problem}): this token lacks the agent permission; create one with " +
         "`token create --permissions agent` on the server (e.g. `token create --user agent --permissions read,agent`) and give it to the agent as Agent:Token (--token)")]
     public static partial void TokenLacksAgentPermission(ILogger logger, string problem);
+
+    [LoggerMessage(111, LogLevel.Information, "Removed {Count} build folders from {Folder}, left by builds that were killed with their agent")]
+    public static partial void StaleBuildFoldersRemoved(ILogger logger, int count, string folder);
 }

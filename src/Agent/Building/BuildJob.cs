@@ -39,7 +39,9 @@ public sealed class BuildJob(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, spec.Cancelled);
         var started = Stopwatch.GetTimestamp();
         // The agent's own folder (0700) holds the scratch folder, the only one the sandboxed build can write; wheels come out of it.
-        var work = Directory.CreateDirectory(Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), $"pypiforge-build-{buildId}-{target}-{Guid.NewGuid():N}"));
+        // Locked while the build runs: a killed agent's folder is told from a live one and removed at the next start.
+        using var folder = BuildFolder.Create(options.Value.WorkDirectory ?? Path.GetTempPath(), buildId, target);
+        var work = folder.Directory;
         try
         {
             if (!OperatingSystem.IsWindows())

@@ -7,6 +7,7 @@ using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
 
@@ -17,7 +18,10 @@ namespace PypiForge.Server.Builds;
 /// (<see cref="WheelScope"/>), before any byte is written.</summary>
 public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTargets held, IOptions<CatalogOptions> catalogOptions)
 {
-    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, "agent-uploads");
+    /// <summary>Spools live in <c>&lt;state&gt;/agent-uploads/&lt;32 hex&gt;/</c>; a killed server's are removed at start.</summary>
+    internal const string SpoolFolder = "agent-uploads";
+
+    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, SpoolFolder);
 
     public async Task<PublishedWheel> ReceiveAsync(IAsyncStreamReader<PublishWheelChunk> stream, long maxBytes, CancellationToken cancellationToken)
     {
@@ -69,6 +73,10 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTarg
 
             return await host.PublishAsync(header.BuildId, target, path, cancellationToken);
         }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            throw Fail(StatusCode.ResourceExhausted, $"{DiskSpace.NoSpaceIn(spoolRoot)}; {header.FileName} was not published. An operator must free space.");
+        }
         finally
         {
             try
@@ -77,7 +85,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTarg
             }
             catch (IOException)
             {
-                // A leftover spool folder is outside the package folder and harmless; the next start may remove it.
+                // A leftover spool folder is outside the package folder and harmless; the next start removes it (LeftoverCleanup).
             }
         }
     }

@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
 
 /// <summary>Checks a built wheel and moves it atomically into the package folder; never overwrites a served file.</summary>
-public sealed class WheelPublisher(
+public sealed partial class WheelPublisher(
     IOptions<CatalogOptions> options,
     PackageCatalog catalog,
     CatalogSynchronizer synchronizer,
@@ -59,7 +61,7 @@ public sealed class WheelPublisher(
 
         ledger.Record(fileName, sha256);
         var destination = Path.Combine(root, fileName);
-        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp"); // TempFileName; a killed server's are removed at start
         try
         {
             File.Copy(wheelPath, temporary);
@@ -76,6 +78,10 @@ public sealed class WheelPublisher(
                     : Compare(raced, wheel, sha256, Result);
             }
         }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            return Result(WheelPublishOutcome.Rejected, $"{DiskSpace.NoSpaceIn(root)}; the wheel was not published. An operator must free space");
+        }
         finally
         {
             File.Delete(temporary);
@@ -84,6 +90,10 @@ public sealed class WheelPublisher(
         await synchronizer.RefreshAsync(destination, cancellationToken);
         return Result(WheelPublishOutcome.Published, null);
     }
+
+    /// <summary>The names of the copies being moved into the package root; nothing else matches.</summary>
+    [GeneratedRegex("\\A\\.incoming-[0-9a-f]{32}\\.tmp\\z", RegexOptions.CultureInvariant)]
+    internal static partial Regex TempFileName();
 
     private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, string sha256, Func<WheelPublishOutcome, string?, PublishedWheel> result)
     {

@@ -25,4 +25,13 @@ internal static partial class CatalogLog
 
     [LoggerMessage(8, LogLevel.Warning, "The state file in {StateDirectory} has {Count} entries without a path; they were skipped and their files are read again")]
     public static partial void StateEntriesSkipped(ILogger logger, string stateDirectory, int count);
+
+    [LoggerMessage(9, LogLevel.Error, "A change to the catalog state in {StateDirectory} was refused because it could not be saved: {Problem}")]
+    public static partial void ChangeNotSaved(ILogger logger, string stateDirectory, string problem);
+
+    [LoggerMessage(10, LogLevel.Warning, "The state file in {StateDirectory} has {Count} entries that do not match their checksum (edited or damaged: {Paths}); those files are hashed and read again")]
+    public static partial void StateEntriesUntrusted(ILogger logger, string stateDirectory, int count, string paths);
+
+    [LoggerMessage(11, LogLevel.Warning, "The METADATA of {Path} in {StateDirectory}/metadata.pack did not match its sha256 (the pack was damaged); it was read again from the wheel and rewritten")]
+    public static partial void MetadataRepaired(ILogger logger, string path, string stateDirectory);
 }

@@ -23,17 +23,25 @@ public sealed class CatalogStateStore : IDisposable
 
     public string StateDirectory => statePath;
 
+    /// <summary>True when the last <see cref="Load"/> found entries without a check (a state file from before checks):
+    /// the caller saves the state again, which adds them.</summary>
+    public bool LoadedUnchecked { get; private set; }
+
     public void EnsureCreated()
     {
         Directory.CreateDirectory(statePath);
     }
 
     /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing". Entries with
-    /// no path are skipped and counted in <paramref name="skipped"/> (their files are simply read again).</summary>
-    public Dictionary<string, PersistedFile> Load(out string? problem, out int skipped)
+    /// no path are skipped and counted in <paramref name="skipped"/> (their files are simply read again); entries that
+    /// do not match their check are listed in <paramref name="untrusted"/> and their files read again. Entries without a
+    /// check (an older state file) are taken as they are and get one at the next save.</summary>
+    public Dictionary<string, PersistedFile> Load(out string? problem, out int skipped, out List<string> untrusted)
     {
         problem = null;
         skipped = 0;
+        untrusted = [];
+        LoadedUnchecked = false;
         var file = Path.Combine(statePath, StateFileName);
         if (!File.Exists(file))
         {
@@ -54,6 +62,15 @@ public sealed class CatalogStateStore : IDisposable
                     continue;
                 }
 
+                LoadedUnchecked |= entry.Check is null;
+                if (!entry.IsIntact)
+                {
+                    // Edited or damaged: the file is hashed and read again; who uploaded it and its yank state are kept.
+                    untrusted.Add(entry.Path);
+                    result[entry.Path] = entry with { Sha256 = null, Error = null, Check = null };
+                    continue;
+                }
+
                 result[entry.Path] = entry;
             }
 
@@ -66,20 +83,31 @@ public sealed class CatalogStateStore : IDisposable
         }
     }
 
-    /// <summary>Writes the state atomically: a reader (or a crash) sees the old file or the new one, never half.</summary>
+    /// <summary>Writes the state atomically and durably: a reader (or a crash) sees the old file or the new one, never half.
+    /// Throws when it could not be written (full disk, permissions); the old file is then left as it was.</summary>
     public void Save(IEnumerable<PersistedFile> files)
     {
         lock (saveLock)
         {
-            var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal)]);
+            var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal).Select(static f => f.Sealed())]);
             var target = Path.Combine(statePath, StateFileName);
             var temp = target + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            try
             {
-                JsonSerializer.Serialize(stream, state, CatalogStateJsonContext.Default.CatalogState);
-            }
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    JsonSerializer.Serialize(stream, state, CatalogStateJsonContext.Default.CatalogState);
+                    stream.Flush(flushToDisk: true); // on disk before it replaces the old file: a crash keeps one of the two whole
+                }
 
-            File.Move(temp, target, overwrite: true);
+                File.Move(temp, target, overwrite: true);
+            }
+            catch
+            {
+                // A half-written temp file would only hold the space that is missing (on a full disk).
+                File.Delete(temp);
+                throw;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Catalog;
 
@@ -51,7 +52,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // Walking the folder and reading the state file are independent: do both at once.
         var walk = Task.Run(WalkCandidates, cancellationToken);
-        known = store.Load(out var problem, out var skipped);
+        known = store.Load(out var problem, out var skipped, out var untrusted);
         var candidates = await walk;
         if (problem is not null)
         {
@@ -61,6 +62,13 @@ public sealed class CatalogSynchronizer : BackgroundService
         if (skipped > 0)
         {
             CatalogLog.StateEntriesSkipped(logger, store.StateDirectory, skipped);
+        }
+
+        dirty |= store.LoadedUnchecked;
+        if (untrusted.Count > 0)
+        {
+            CatalogLog.StateEntriesUntrusted(logger, store.StateDirectory, untrusted.Count, string.Join(", ", untrusted.Take(5)));
+            dirty = true;
         }
 
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
@@ -97,30 +105,91 @@ public sealed class CatalogSynchronizer : BackgroundService
         }
     }
 
-    /// <summary>Sets or clears the PEP 592 yank state of a served file (null clears). False when no such file is served.</summary>
-    public Task<bool> SetYankedAsync(string relativePath, string? reason, CancellationToken cancellationToken) =>
-        UpdateAsync(relativePath, file => file with { Yanked = reason }, cancellationToken);
+    /// <summary>Sets or clears the PEP 592 yank state of served files (null clears), all or none: the change is on disk
+    /// when this returns. False when one of them is not served. Throws <see cref="StateNotSavedException"/> when the state
+    /// could not be written; nothing changed then.</summary>
+    public Task<bool> SetYankedAsync(IReadOnlyCollection<string> relativePaths, string? reason, CancellationToken cancellationToken) =>
+        UpdateAsync(relativePaths, file => file with { Yanked = reason }, cancellationToken);
 
-    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked).</summary>
+    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked), durably like
+    /// <see cref="SetYankedAsync"/>.</summary>
     public Task<bool> RecordUploadAsync(string relativePath, string uploader, DateTimeOffset time, CancellationToken cancellationToken) =>
-        UpdateAsync(relativePath, file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
+        UpdateAsync([relativePath], file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
 
-    private async Task<bool> UpdateAsync(string relativePath, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
+    private async Task<bool> UpdateAsync(IReadOnlyCollection<string> relativePaths, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
+            var before = new List<PersistedFile>(relativePaths.Count);
+            foreach (var relativePath in relativePaths)
             {
-                return false;
+                if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
+                {
+                    return false;
+                }
+
+                before.Add(file);
             }
 
-            var updated = change(file);
-            known[relativePath] = updated;
-            catalog.Apply([ToCatalogFile(updated)], []);
+            foreach (var file in before)
+            {
+                known[file.Path] = change(file);
+            }
+
+            try
+            {
+                // Acknowledged only once durable: a change the disk refused must not be shown, nor come back after a restart.
+                store.Save(known.Values);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                foreach (var file in before)
+                {
+                    known[file.Path] = file;
+                }
+
+                var refused = new StateNotSavedException(store.StateDirectory, ex);
+                CatalogLog.ChangeNotSaved(logger, store.StateDirectory, refused.Message);
+                throw refused;
+            }
+
+            dirty = false;
+            catalog.Apply([.. before.Select(f => ToCatalogFile(known[f.Path]))], []);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A wheel's METADATA (PEP 658) from the pack, checked against its sha256. A record that does not match (the
+    /// pack was damaged) is read again from the wheel itself and written anew; null when the wheel cannot give it.</summary>
+    public async Task<byte[]?> ReadMetadataAsync(CatalogFile wheel, CancellationToken cancellationToken)
+    {
+        var bytes = store.ReadMetadata(wheel.MetadataOffset, wheel.MetadataLength);
+        if (bytes is not null && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == wheel.MetadataSha256)
+        {
+            return bytes;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            known.TryGetValue(wheel.RelativePath, out var previous);
+            var repaired = await inspector.InspectAsync(Path.Combine(root, wheel.RelativePath), wheel.RelativePath, wheel.Distribution, previous, cancellationToken);
+            if (repaired?.MetadataSha256 is null || repaired.Error is not null)
+            {
+                return null; // the file changed or went away meanwhile: the watcher brings the index up to date
+            }
+
+            CatalogLog.MetadataRepaired(logger, wheel.RelativePath, store.StateDirectory);
+            known[repaired.Path] = repaired;
+            catalog.Apply([ToCatalogFile(repaired)], []);
             dirty = true;
             SaveState();
-            return true;
+            return store.ReadMetadata(repaired.MetadataOffset!.Value, repaired.MetadataLength!.Value);
         }
         finally
         {
@@ -370,6 +439,7 @@ public sealed class CatalogSynchronizer : BackgroundService
         CancellationToken cancellationToken)
     {
         var inspected = new ConcurrentBag<PersistedFile>();
+        IOException? stateFull = null;
         await Parallel.ForEachAsync(
             work,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
@@ -385,6 +455,12 @@ public sealed class CatalogSynchronizer : BackgroundService
                     {
                         inspected.Add(result);
                     }
+                }
+                catch (IOException ex) when (DiskSpace.IsFull(ex))
+                {
+                    // Reading a distribution needs no space: its METADATA could not be added to the pack in the state folder.
+                    stateFull = ex;
+                    CatalogLog.ReadFailed(logger, item.Relative, $"{DiskSpace.NoSpaceIn(store.StateDirectory)}; an operator must free space");
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -442,6 +518,12 @@ public sealed class CatalogSynchronizer : BackgroundService
         {
             var snapshot = catalog.Apply(upserts, removals);
             CatalogLog.Updated(logger, upserts.Count, removed.Count, snapshot.Projects.Count, snapshot.FileCount);
+        }
+
+        if (stateFull is not null)
+        {
+            // A writer waiting for its file to be served (an upload, a published wheel) must hear that it is not.
+            throw new StateNotSavedException(store.StateDirectory, stateFull);
         }
     }
 

@@ -77,6 +77,7 @@ public static class PypiForgeServer
         builder.Services.AddConnectionLimits(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddPypiForgeAuth(builder.Configuration);
+        builder.Services.AddHostedService<LeftoverCleanup>();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);

@@ -20,7 +20,7 @@ public static class PackageFileEndpoints
         return app;
     }
 
-    private static IResult Download(string? path, HttpContext context, PackageCatalog catalog, CatalogStateStore store, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
+    private static async Task<IResult> Download(string? path, HttpContext context, PackageCatalog catalog, CatalogSynchronizer synchronizer, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -44,10 +44,10 @@ public static class PackageFileEndpoints
             && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
             && wheel.MetadataSha256 is not null)
         {
-            var bytes = store.ReadMetadata(wheel.MetadataOffset, wheel.MetadataLength);
+            var bytes = await synchronizer.ReadMetadataAsync(wheel, context.RequestAborted);
             if (bytes is null)
             {
-                return NotFound("The metadata of this file is missing from the state folder; it is read again at the next start.");
+                return NotFound("The metadata of this file could not be read from the state folder nor from the file; the file changed or was removed.");
             }
 
             context.Response.Headers.CacheControl = ImmutableCaching;

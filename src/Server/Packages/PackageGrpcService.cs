@@ -85,7 +85,15 @@ public sealed class PackageGrpcService(PackageCatalog catalog, PackageManager pa
         }
 
         IReadOnlyList<CatalogFile> files = byFile ? [FindFile(request.Filename)] : FindRelease(request.Project, request.Version);
-        await packages.SetYankedAsync(files, request.Yanked ? request.Reason : null, context.CancellationToken);
+        try
+        {
+            await packages.SetYankedAsync(files, request.Yanked ? request.Reason : null, context.CancellationToken);
+        }
+        catch (StateNotSavedException ex)
+        {
+            throw new RpcException(new Status(ex.IsDiskFull ? StatusCode.ResourceExhausted : StatusCode.Unavailable, ex.Message));
+        }
+
         var response = new SetYankedResponse();
         response.Files.AddRange(files.Select(f => packages.Find(f.FileName) ?? f).Select(ToMessage));
         return response;

@@ -41,12 +41,8 @@ public sealed class PackageManager(IOptions<CatalogOptions> options, PackageCata
         }
     }
 
-    /// <summary>Sets (reason non-null, may be empty) or clears (null) the yank state of the files.</summary>
-    public async Task SetYankedAsync(IEnumerable<CatalogFile> files, string? reason, CancellationToken cancellationToken)
-    {
-        foreach (var file in files)
-        {
-            await synchronizer.SetYankedAsync(file.RelativePath, reason, cancellationToken);
-        }
-    }
+    /// <summary>Sets (reason non-null, may be empty) or clears (null) the yank state of the files, all or none, saved
+    /// before this returns. Throws <see cref="StateNotSavedException"/> when the state could not be written.</summary>
+    public Task SetYankedAsync(IEnumerable<CatalogFile> files, string? reason, CancellationToken cancellationToken) =>
+        synchronizer.SetYankedAsync([.. files.Select(static f => f.RelativePath)], reason, cancellationToken);
 }

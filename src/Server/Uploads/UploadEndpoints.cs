@@ -71,7 +71,14 @@ public static class UploadEndpoints
         }
         catch (UploadException ex)
         {
-            UploadLog.Refused(logger, ex.Status, ex.Reason, user, ex.Message);
+            if (ex.FullFolder is not null)
+            {
+                UploadLog.DiskFull(logger, user, ex.FullFolder);
+            }
+            else
+            {
+                UploadLog.Refused(logger, ex.Status, ex.Reason, user, ex.Message);
+            }
             if (context.Response.HasStarted)
             {
                 return;

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Konscious.Security.Cryptography;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Uploads;
 
@@ -14,7 +16,7 @@ public sealed record ReceivedFile(string FileName, string TempPath, long Length,
 
 /// <summary>A legacy-API upload form read from a streamed multipart body: the fields, and the <c>content</c> file
 /// written to disk while it is hashed — never held in memory whole.</summary>
-public sealed class UploadForm : IAsyncDisposable
+public sealed partial class UploadForm : IAsyncDisposable
 {
     private const int MaxFieldBytes = 4 * 1024 * 1024; // a long_description can be large
     private const int MaxTotalFieldBytes = 16 * 1024 * 1024;
@@ -72,6 +74,7 @@ public sealed class UploadForm : IAsyncDisposable
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(maxBytes),
                 BadHttpRequestException bad => new UploadException(bad.StatusCode, "Bad request", bad.Message),
+                IOException when DiskSpace.IsFull(ex) => UploadException.DiskFull(tempDirectory),
                 InvalidDataException or FormatException => UploadException.BadRequest("Malformed multipart body", $"The multipart body could not be read: {ex.Message}"),
                 IOException when !cancellationToken.IsCancellationRequested && ex is not ConnectionResetException =>
                     UploadException.BadRequest("Malformed multipart body", "The multipart body ended before its closing boundary."),
@@ -195,7 +198,7 @@ public sealed class UploadForm : IAsyncDisposable
 #pragma warning disable CA5351 // MD5 is computed only to check the md5_digest clients send, never to trust it alone.
     private static async Task<ReceivedFile> ReceiveAsync(Stream body, string fileName, string tempDirectory, CancellationToken cancellationToken)
     {
-        var tempPath = Path.Combine(tempDirectory, $".upload-{Guid.NewGuid():N}.tmp");
+        var tempPath = Path.Combine(tempDirectory, $".upload-{Guid.NewGuid():N}.tmp"); // TempFileName; a killed server's are removed at start
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var blake2 = new HMACBlake2B(256);
@@ -233,6 +236,10 @@ public sealed class UploadForm : IAsyncDisposable
             Convert.ToHexStringLower(blake2.Hash!));
     }
 #pragma warning restore CA5351
+
+    /// <summary>The names of the temp files uploads are received into (in the package root); nothing else matches.</summary>
+    [GeneratedRegex("\\A\\.upload-[0-9a-f]{32}\\.tmp\\z", RegexOptions.CultureInvariant)]
+    internal static partial Regex TempFileName();
 
     internal static string Printable(string text) =>
         text.Length > 80 || text.Any(c => c < ' ' || c > '~') ? new string([.. text.Take(80).Select(c => c < ' ' || c > '~' ? '?' : c)]) : text;

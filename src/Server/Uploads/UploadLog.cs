@@ -16,4 +16,7 @@ internal static partial class UploadLog
 
     [LoggerMessage(5, LogLevel.Information, "Upload of {File} by '{User}' ended early: the client went away; nothing was kept")]
     public static partial void Aborted(ILogger logger, string file, string user);
+
+    [LoggerMessage(6, LogLevel.Error, "Upload by '{User}' refused: no space left on the disk of {Folder}; nothing was kept. Free space there")]
+    public static partial void DiskFull(ILogger logger, string user, string folder);
 }

@@ -95,9 +95,26 @@ public sealed class UploadService(
         }
 
         form.Release();
-        await synchronizer.RefreshAsync(destination, cancellationToken);
-        var relative = Path.GetRelativePath(root, destination).Replace(Path.DirectorySeparatorChar, '/');
-        await synchronizer.RecordUploadAsync(relative, uploader, time.GetUtcNow(), cancellationToken);
+        try
+        {
+            await synchronizer.RefreshAsync(destination, cancellationToken);
+            var relative = Path.GetRelativePath(root, destination).Replace(Path.DirectorySeparatorChar, '/');
+            await synchronizer.RecordUploadAsync(relative, uploader, time.GetUtcNow(), cancellationToken);
+        }
+        catch (StateNotSavedException ex)
+        {
+            // Not acknowledged, so not kept: a new file is taken out again (a replaced file's old bytes are gone already).
+            if (outcome == UploadOutcome.Stored)
+            {
+                File.Delete(destination);
+                await synchronizer.RefreshAsync(destination, CancellationToken.None);
+            }
+
+            throw ex.IsDiskFull
+                ? UploadException.DiskFull(ex.StateDirectory)
+                : new UploadException(StatusCodes.Status503ServiceUnavailable, "State not saved", ex.Message);
+        }
+
         return outcome;
     }
 

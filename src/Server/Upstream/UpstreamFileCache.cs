@@ -163,6 +163,7 @@ public sealed class UpstreamFileCache(
                 DownloadException => ex.Message,
                 OperationCanceledException when lifetime.ApplicationStopping.IsCancellationRequested => "the server is stopping",
                 OperationCanceledException => $"no answer within Upstream:Timeout ({timeout.TotalSeconds:0.###} s) or Upstream:DownloadTimeout",
+                IOException when Hosting.DiskSpace.IsFull(ex) => $"{Hosting.DiskSpace.NoSpaceIn(Path.GetDirectoryName(download.FinalPath)!)}; an operator must free space",
                 HttpRequestException or IOException => ex.Message,
                 _ => $"{ex.GetType().Name}: {ex.Message}",
             };
@@ -177,7 +178,7 @@ public sealed class UpstreamFileCache(
             }
             catch (IOException)
             {
-                // Left for the next start's clean-up; the name never looks like a cache entry.
+                // Left for the next start's clean-up (UpstreamLeftovers); the name never looks like a cache entry.
             }
 
             inflight.TryRemove(new KeyValuePair<string, UpstreamDownload>(download.Sha256, download));

@@ -234,9 +234,9 @@ public sealed class CatalogSpecs
         await using (var server = await ServerHost.StartAsync(root))
         {
             var sync = server.Services.GetRequiredService<CatalogSynchronizer>();
-            Assert.True(await sync.SetYankedAsync("yanky-2.0-py3-none-any.whl", "broken <build> & more", CancellationToken.None));
-            Assert.True(await sync.SetYankedAsync("yanky-1.0-py3-none-any.whl", string.Empty, CancellationToken.None));
-            Assert.False(await sync.SetYankedAsync("nope-1.0-py3-none-any.whl", "x", CancellationToken.None));
+            Assert.True(await sync.SetYankedAsync(["yanky-2.0-py3-none-any.whl"], "broken <build> & more", CancellationToken.None));
+            Assert.True(await sync.SetYankedAsync(["yanky-1.0-py3-none-any.whl"], string.Empty, CancellationToken.None));
+            Assert.False(await sync.SetYankedAsync(["nope-1.0-py3-none-any.whl"], "x", CancellationToken.None));
         }
 
         await using var again = await ServerHost.StartAsync(root);

@@ -49,4 +49,79 @@ public sealed class CatalogStateSpecs
         Assert.Contains(server.Logs.Messages(), m => m.Contains("1 inspected, 0 reused", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("packages/kept-1.0-py3-none-any.whl")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_damaged_metadata_pack_record_is_read_again_from_the_wheel_and_the_right_metadata_served()
+    {
+        var root = TempDirectory.Create("state-pack");
+        var wheel = Path.GetFileName(TestDists.Wheel(root, "packed", "1.0", requiresPython: ">=3.8"));
+        await using (await ServerHost.StartAsync(root))
+        {
+        }
+
+        var pack = Path.Combine(root, ".pypiforge", "metadata.pack");
+        var damaged = await File.ReadAllBytesAsync(pack);
+        Array.Fill(damaged, (byte)'X');
+        await File.WriteAllBytesAsync(pack, damaged);
+
+        await using var server = await ServerHost.StartAsync(root);
+        var metadata = await server.Client.GetStringAsync($"packages/{wheel}.metadata");
+
+        Assert.Equal(TestDists.Metadata("packed", "1.0", ">=3.8"), metadata);
+        Assert.Contains(server.Logs.Messages(LogLevel.Warning), m => m.Contains(wheel, StringComparison.Ordinal) && m.Contains("did not match its sha256", StringComparison.Ordinal));
+        Assert.Equal(TestDists.Metadata("packed", "1.0", ">=3.8"), await server.Client.GetStringAsync($"packages/{wheel}.metadata"));
+        TempDirectory.Delete(root);
+    }
+
+    [Fact]
+    public async Task An_edited_sha256_in_the_state_file_is_noticed_at_start_and_the_file_hashed_again()
+    {
+        var root = TempDirectory.Create("state-edited");
+        var path = TestDists.Wheel(root, "edited", "1.0");
+        await using (await ServerHost.StartAsync(root))
+        {
+        }
+
+        var stateFile = Path.Combine(root, ".pypiforge", "catalog.json");
+        var state = JsonNode.Parse(await File.ReadAllTextAsync(stateFile))!;
+        state["files"]![0]!["sha256"] = new string('0', 64);
+        await File.WriteAllTextAsync(stateFile, state.ToJsonString());
+
+        await using var server = await ServerHost.StartAsync(root);
+        var page = JsonNode.Parse(await server.Client.GetStringAsync("simple/edited/?format=json"))!;
+
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path))),
+            page["files"]![0]!["hashes"]!["sha256"]!.GetValue<string>());
+        Assert.Contains(server.Logs.Messages(LogLevel.Warning), m => m.Contains("1 entries that do not match their checksum", StringComparison.Ordinal));
+        Assert.Contains(server.Logs.Messages(), m => m.Contains("1 inspected, 0 reused", StringComparison.Ordinal));
+        TempDirectory.Delete(root);
+    }
+
+    [Fact]
+    public async Task A_state_file_from_before_checksums_is_reused_and_upgraded()
+    {
+        var root = TempDirectory.Create("state-old");
+        TestDists.Wheel(root, "older", "1.0");
+        await using (await ServerHost.StartAsync(root))
+        {
+        }
+
+        var stateFile = Path.Combine(root, ".pypiforge", "catalog.json");
+        var state = JsonNode.Parse(await File.ReadAllTextAsync(stateFile))!;
+        foreach (var entry in state["files"]!.AsArray())
+        {
+            entry!.AsObject().Remove("check");
+        }
+
+        await File.WriteAllTextAsync(stateFile, state.ToJsonString());
+        await using (var server = await ServerHost.StartAsync(root))
+        {
+            Assert.Contains(server.Logs.Messages(), m => m.Contains("0 inspected, 1 reused", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("simple/older/")).StatusCode);
+        }
+
+        var upgraded = JsonNode.Parse(await File.ReadAllTextAsync(stateFile))!;
+        Assert.All(upgraded["files"]!.AsArray(), entry => Assert.Equal(16, entry!["check"]!.GetValue<string>().Length));
+        TempDirectory.Delete(root);
+    }
 }

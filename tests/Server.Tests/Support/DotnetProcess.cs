@@ -85,6 +85,14 @@ public abstract class DotnetProcess : IAsyncDisposable
         await WaitForExitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>SIGKILL of this process alone, as an operator's <c>kill -9 PID</c>: its children get only what the
+    /// process arranged for them beforehand.</summary>
+    public async Task KillAloneAsync()
+    {
+        Process.Kill(entireProcessTree: false);
+        await WaitForExitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!Process.HasExited)

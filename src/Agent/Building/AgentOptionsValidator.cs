@@ -36,6 +36,13 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (limits.ScratchCheckInterval < TimeSpan.FromMilliseconds(100) || limits.ScratchCheckInterval > TimeSpan.FromMinutes(5))
             failures.Add($"Agent:Limits:ScratchCheckInterval is {limits.ScratchCheckInterval}; use 00:00:00.1 to 00:05:00.");
 
+        for (var i = 0; i < options.ExtraIndexUrls.Count; i++)
+        {
+            var url = options.ExtraIndexUrls[i];
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                failures.Add($"Agent:ExtraIndexUrls:{i} is '{url}'; give an absolute http(s) URL of a simple index, e.g. https://example.org/simple/.");
+        }
+
         foreach (var path in options.SandboxReadOnlyPaths)
         {
             if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path))

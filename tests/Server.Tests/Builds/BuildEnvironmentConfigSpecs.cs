@@ -18,6 +18,9 @@ public sealed class BuildEnvironmentConfigSpecs
         RootWithoutSandbox,
         TinyMemoryLimit,
         NiceOutOfRange,
+        ExtraIndexNotAUrl,
+        NegativeTimeout,
+        NoWorkers,
     }
 
     [Theory]
@@ -28,6 +31,9 @@ public sealed class BuildEnvironmentConfigSpecs
     [InlineData(Setting.RootWithoutSandbox, "Agent:Targets:0:Root needs the build sandbox")]
     [InlineData(Setting.TinyMemoryLimit, "Agent:Limits:MemoryMiB is 1")]
     [InlineData(Setting.NiceOutOfRange, "Agent:Limits:Nice is 40")]
+    [InlineData(Setting.ExtraIndexNotAUrl, "Agent:ExtraIndexUrls:0 is 'not a url'; give an absolute http(s) URL")]
+    [InlineData(Setting.NegativeTimeout, "Agent:BuildTimeout is -00:00:05")]
+    [InlineData(Setting.NoWorkers, "Agent:WorkerCount is -3")]
     public async Task A_bad_build_environment_stops_start_up_with_a_message_naming_the_key(Setting setting, string expected)
     {
         var work = TempDirectory.Create("badagent");
@@ -92,6 +98,12 @@ public sealed class BuildEnvironmentConfigSpecs
                 return ["--Agent:Limits:MemoryMiB", "1"];
             case Setting.NiceOutOfRange:
                 return ["--Agent:Limits:Nice", "40"];
+            case Setting.ExtraIndexNotAUrl:
+                return ["--Agent:ExtraIndexUrls:0", "not a url"];
+            case Setting.NegativeTimeout:
+                return ["--Agent:BuildTimeout", "-00:00:05"];
+            case Setting.NoWorkers:
+                return ["--Agent:WorkerCount", "-3"];
             default:
                 throw new ArgumentOutOfRangeException(nameof(setting), setting, null);
         }

@@ -112,6 +112,31 @@ public sealed class CoreMetadata
         return new CoreMetadata(fields, body);
     }
 
+    /// <summary>
+    /// The one rule for "the archive agrees with its file name", for uploads, built wheels and the catalog: the
+    /// metadata has a Name and a Version, the name normalises (PEP 503) to the file name's project, and the versions
+    /// are equal as PEP 440 versions (compared as text, ignoring case, when either is not one). Null when it agrees;
+    /// otherwise what disagrees, for a person.
+    /// </summary>
+    public string? Contradiction(DistributionFilename filename)
+    {
+        ArgumentNullException.ThrowIfNull(filename);
+        if (Name is null || Version is null)
+        {
+            return "its metadata has no Name or Version field";
+        }
+
+        if (ProjectName.Normalize(Name) != filename.NormalizedProject)
+        {
+            return $"its metadata names the project '{Name}', but the file name says '{filename.Project}'";
+        }
+
+        var sameVersion = PackageVersion.TryParse(Version, out var fromMetadata) && PackageVersion.TryParse(filename.Version, out var fromName)
+            ? fromMetadata == fromName
+            : string.Equals(Version, filename.Version, StringComparison.OrdinalIgnoreCase);
+        return sameVersion ? null : $"its metadata says version '{Version}', but the file name says '{filename.Version}'";
+    }
+
     /// <summary>Every value of a field, in file order; empty when the field is absent.</summary>
     public IReadOnlyList<string> GetAll(string field) =>
         _byName.TryGetValue(field, out var values) ? values.AsReadOnly() : [];

@@ -117,12 +117,7 @@ public sealed partial class WheelPublisher(
         {
             using var stream = File.OpenRead(path);
             var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
-            if (metadata.Name is null || ProjectName.Normalize(metadata.Name) != wheel.NormalizedProject)
-            {
-                return $"its METADATA names '{metadata.Name}', not '{wheel.Project}'";
-            }
-
-            return null;
+            return metadata.Contradiction(wheel);
         }
         catch (InvalidDistributionException ex)
         {

@@ -78,7 +78,7 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
                 {
                     var bytes = DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes);
                     var metadata = CoreMetadata.Parse(bytes);
-                    var contradiction = Contradiction(metadata, filename);
+                    var contradiction = metadata.Contradiction(filename);
                     if (contradiction is not null)
                     {
                         return Inspection.Invalid(contradiction);
@@ -115,28 +115,9 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
         }
 
         var metadata = CoreMetadata.Parse(pkgInfo);
-        return Contradiction(metadata, filename) is null
+        return metadata.Contradiction(filename) is null
             ? new Inspection(metadata.Name, Clean(metadata.RequiresPython), null, null)
             : new Inspection(null, null, null, null);
-    }
-
-    private static string? Contradiction(CoreMetadata metadata, DistributionFilename filename)
-    {
-        if (metadata.Name is null || metadata.Version is null)
-        {
-            return "its metadata has no Name or Version field";
-        }
-
-        if (ProjectName.Normalize(metadata.Name) != filename.NormalizedProject)
-        {
-            return $"its metadata names the project '{metadata.Name}', but the filename says '{filename.Project}'";
-        }
-
-        var sameVersion = PackageVersion.TryParse(metadata.Version, out var fromMetadata)
-            && PackageVersion.TryParse(filename.Version, out var fromName)
-            ? fromMetadata == fromName
-            : string.Equals(metadata.Version, filename.Version, StringComparison.OrdinalIgnoreCase);
-        return sameVersion ? null : $"its metadata says version '{metadata.Version}', but the filename says '{filename.Version}'";
     }
 
     private static string? Clean(string? requiresPython) =>

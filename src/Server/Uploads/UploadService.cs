@@ -234,8 +234,7 @@ public sealed class UploadService(
                 case WheelFilename wheel:
                 {
                     var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
-                    if (metadata.Name is null || ProjectName.Normalize(metadata.Name) != wheel.NormalizedProject
-                        || metadata.Version is null || !SameVersion(metadata.Version, wheel.Version))
+                    if (metadata.Contradiction(wheel) is not null)
                     {
                         throw UploadException.BadRequest("Invalid wheel",
                             $"The wheel's METADATA says '{metadata.Name}' version '{metadata.Version}', but its file name says '{wheel.Project}' version '{wheel.Version}'.");

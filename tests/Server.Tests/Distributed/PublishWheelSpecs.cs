@@ -156,6 +156,20 @@ public sealed class PublishWheelSpecs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_wheel_whose_METADATA_version_contradicts_its_file_name_is_rejected_and_not_served()
+    {
+        // Named 1.0, but its METADATA says 9.0: the catalog would refuse it, so it must not be reported published.
+        var lying = await File.ReadAllBytesAsync(TestDists.Wheel(TempDirectory.Create("lying"), "pf-uploaded", "1.0",
+            metadata: "Metadata-Version: 2.1\nName: pf-uploaded\nVersion: 9.0\n"));
+
+        var result = await Send(Header(lying, "pf_uploaded-1.0-py3-none-any.whl"), lying);
+
+        Assert.Equal(PublishOutcome.Rejected, result.Outcome);
+        Assert.Contains("says version '9.0', but the file name says '1.0'", result.Detail, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(server.Host.Root, "pf_uploaded-1.0-py3-none-any.whl")));
+    }
+
+    [Fact]
     public async Task A_build_token_cannot_publish_log_or_complete_a_running_build_even_with_the_claim()
     {
         var token = Token(Permissions.Read | Permissions.Build);

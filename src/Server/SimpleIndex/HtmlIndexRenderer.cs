@@ -5,7 +5,8 @@ using PypiForge.Server.Catalog;
 namespace PypiForge.Server.SimpleIndex;
 
 /// <summary>PEP 503 pages, with PEP 629 repository version, PEP 592 yanking, PEP 658/714 metadata and
-/// data-requires-python (escaped once).</summary>
+/// data-requires-python (escaped once); a project page with a PEP 792 status marker says 1.4 and carries the
+/// <c>pypi:project-status</c> meta tags.</summary>
 public static class HtmlIndexRenderer
 {
     public const string RepositoryVersion = "1.1";
@@ -25,7 +26,7 @@ public static class HtmlIndexRenderer
 
     public static byte[] RenderProject(IndexProject project)
     {
-        var html = Head("Links for " + project.DisplayName);
+        var html = Head("Links for " + project.DisplayName, project.Status);
         html.Append("    <h1>Links for ").Append(Encode(project.DisplayName)).Append("</h1>\n");
         foreach (var file in project.Files)
         {
@@ -54,10 +55,23 @@ public static class HtmlIndexRenderer
         return Tail(html);
     }
 
-    private static StringBuilder Head(string title) => new StringBuilder(4096)
-        .Append("<!DOCTYPE html>\n<html>\n  <head>\n")
-        .Append("    <meta name=\"pypi:repository-version\" content=\"").Append(RepositoryVersion).Append("\">\n")
-        .Append("    <title>").Append(Encode(title)).Append("</title>\n  </head>\n  <body>\n");
+    private static StringBuilder Head(string title, ProjectStatus? status = null)
+    {
+        var html = new StringBuilder(4096)
+            .Append("<!DOCTYPE html>\n<html>\n  <head>\n")
+            .Append("    <meta name=\"pypi:repository-version\" content=\"")
+            .Append(status is null ? RepositoryVersion : JsonIndexRenderer.StatusApiVersion).Append("\">\n");
+        if (status is not null)
+        {
+            html.Append("    <meta name=\"pypi:project-status\" content=\"").Append(Encode(status.Status)).Append("\">\n");
+            if (status.Reason is not null)
+            {
+                html.Append("    <meta name=\"pypi:project-status-reason\" content=\"").Append(Encode(status.Reason)).Append("\">\n");
+            }
+        }
+
+        return html.Append("    <title>").Append(Encode(title)).Append("</title>\n  </head>\n  <body>\n");
+    }
 
     private static byte[] Tail(StringBuilder html) =>
         Encoding.UTF8.GetBytes(html.Append("  </body>\n</html>\n").ToString());

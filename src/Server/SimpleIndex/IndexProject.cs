@@ -6,7 +6,8 @@ namespace PypiForge.Server.SimpleIndex;
 /// <summary>What a project page shows: the local files alone, or local and upstream files merged.</summary>
 /// <param name="Key">The PEP 503 normalized name.</param>
 /// <param name="Versions">Distinct versions, PEP 440 order.</param>
-public sealed record IndexProject(string Key, string DisplayName, IReadOnlyList<string> Versions, IReadOnlyList<IndexFile> Files)
+/// <param name="Status">The PEP 792 status marker to show, or null for none (active).</param>
+public sealed record IndexProject(string Key, string DisplayName, IReadOnlyList<string> Versions, IReadOnlyList<IndexFile> Files, ProjectStatus? Status = null)
 {
     public static IndexProject From(ProjectEntry entry) =>
         new(entry.Key, entry.DisplayName, entry.Versions, [.. entry.Files.Select(IndexFile.From)]);

@@ -6,10 +6,14 @@ using PypiForge.Server.Catalog;
 
 namespace PypiForge.Server.SimpleIndex;
 
-/// <summary>PEP 691 JSON pages at api-version 1.1 (PEP 700: versions, size, upload-time).</summary>
+/// <summary>PEP 691 JSON pages at api-version 1.1 (PEP 700: versions, size, upload-time); a project page with a PEP 792
+/// status marker says 1.4 and carries <c>project-status</c>.</summary>
 public static class JsonIndexRenderer
 {
     public const string ApiVersion = "1.1";
+
+    /// <summary>The version a page with a PEP 792 project status must state.</summary>
+    public const string StatusApiVersion = "1.4";
 
     // The media type is JSON, never HTML: relaxed escaping keeps ">=3.8" readable and is safe here.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -42,7 +46,20 @@ public static class JsonIndexRenderer
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
-            WriteMeta(json);
+            WriteMeta(json, project.Status is null ? ApiVersion : StatusApiVersion);
+            if (project.Status is { } status)
+            {
+                // PEP 792: next to "meta", not inside it.
+                json.WriteStartObject("project-status");
+                json.WriteString("status", status.Status);
+                if (status.Reason is not null)
+                {
+                    json.WriteString("reason", status.Reason);
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteString("name", project.Key);
             json.WriteStartArray("versions");
             foreach (var version in project.Versions)
@@ -64,10 +81,10 @@ public static class JsonIndexRenderer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteMeta(Utf8JsonWriter json)
+    private static void WriteMeta(Utf8JsonWriter json, string apiVersion = ApiVersion)
     {
         json.WriteStartObject("meta");
-        json.WriteString("api-version", ApiVersion);
+        json.WriteString("api-version", apiVersion);
         json.WriteEndObject();
     }
 

@@ -1,25 +1,29 @@
+using PypiForge.Packaging;
+using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
 /// <summary>Proxy mode: a project page is the local files plus the upstream's (local wins on a file name), with the
-/// upstream's file URLs pointing at this server. When no upstream can answer, the page is what is here.</summary>
-public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, UpstreamBuilds builds) : IMissingProjectHandler, IProjectMerger
+/// upstream's file URLs pointing at this server. When no upstream can answer, the page is what is here. Upstream files
+/// held back by the <see cref="ReleaseCooldown"/> are left out; the upstream's PEP 792 status is passed on.</summary>
+public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, UpstreamBuilds builds, ReleaseCooldown cooldown, BuiltWheelLedger ledger)
+    : IMissingProjectHandler, IProjectMerger
 {
     public bool Merges(ProjectEntry project) => policy.MayMerge(project);
 
     public async ValueTask<IResult> MergeAsync(ProjectEntry project, IndexFormat format, HttpContext context, CancellationToken cancellationToken)
     {
         var lookup = await pages.GetAsync(project.Key, anyAge: false, cancellationToken);
-        if (lookup.Project is { Found: true } found)
+        if (lookup.Project is not { Found: true } upstream)
         {
-            builds.Consider(project.Key, found.Listing, project);
+            return project.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format);
         }
 
-        return lookup.Project is { Found: true } upstream
-            ? upstream.Listing.PagesFor(project, () => IndexPages.For(Merge(project.Key, project, upstream))).Result(format)
-            : project.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format);
+        var view = cooldown.ViewOf(project.Key, upstream.Listing);
+        builds.Consider(project.Key, view, project);
+        return upstream.Listing.PagesFor(project, view, () => IndexPages.For(Merge(project.Key, project, upstream.Listing, view))).Result(format);
     }
 
     public async ValueTask<IResult> HandleAsync(string normalizedName, IndexFormat format, HttpContext context, CancellationToken cancellationToken)
@@ -27,8 +31,9 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
         var lookup = await pages.GetAsync(normalizedName, anyAge: false, cancellationToken);
         if (lookup.Project is { Found: true } upstream)
         {
-            builds.Consider(normalizedName, upstream.Listing, null);
-            return upstream.Listing.PagesFor(null, () => IndexPages.For(Merge(normalizedName, null, upstream))).Result(format);
+            var view = cooldown.ViewOf(normalizedName, upstream.Listing);
+            builds.Consider(normalizedName, view, null);
+            return upstream.Listing.PagesFor(null, view, () => IndexPages.For(Merge(normalizedName, null, upstream.Listing, view))).Result(format);
         }
 
         // Not a 5xx: the upstream failing is not this server failing, and the answer says what happened.
@@ -40,7 +45,7 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
                 : $"No project named '{normalizedName}' is served here, and the upstream index could not be asked: {lookup.Problem}. Try again later.");
     }
 
-    private static IndexProject Merge(string key, ProjectEntry? local, UpstreamProject upstream)
+    private IndexProject Merge(string key, ProjectEntry? local, UpstreamListing listing, UpstreamView view)
     {
         var files = new List<IndexFile>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -49,14 +54,15 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
         {
             foreach (var file in local.Files)
             {
-                files.Add(IndexFile.From(file));
+                var shown = IndexFile.From(file);
+                files.Add(SourceTime(listing, file) is { } source ? shown with { UploadTime = source } : shown);
                 names.Add(file.FileName);
             }
 
             versions.AddRange(local.Versions);
         }
 
-        foreach (var file in upstream.Listing.Files)
+        foreach (var file in view.Files)
         {
             if (names.Add(file.FileName))
             {
@@ -67,6 +73,23 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
         }
 
         files.Sort(static (a, b) => string.CompareOrdinal(a.FileName, b.FileName));
-        return new IndexProject(key, local?.DisplayName ?? key, IndexProject.SortVersions(versions), files);
+        return new IndexProject(key, local?.DisplayName ?? key, IndexProject.SortVersions(versions), files, listing.Status);
+    }
+
+    /// <summary>A wheel built here from an upstream release shows the upload-time of that release's sdist upstream (the
+    /// build's source time), so a client-side cooldown judges it by its source's age, not by when it was built.</summary>
+    private DateTimeOffset? SourceTime(UpstreamListing listing, CatalogFile file)
+    {
+        if (!WheelFilename.TryParse(file.FileName, out var wheel) || !ledger.Contains(file.FileName, file.Sha256)
+            || !PackageVersion.TryParse(wheel.Version, out var version))
+        {
+            return null;
+        }
+
+        return listing.Files
+            .Where(f => f.UploadTime is not null && DistributionFilename.TryParse(f.FileName, out var d) && d.Kind == DistributionKind.Sdist
+                && PackageVersion.TryParse(f.Version, out var v) && v == version)
+            .Select(static f => f.UploadTime)
+            .Min();
     }
 }

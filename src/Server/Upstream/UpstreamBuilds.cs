@@ -9,15 +9,16 @@ namespace PypiForge.Server.Upstream;
 
 /// <summary>Builds from upstream (on demand): when a proxied project's newest release has an sdist but no wheel a
 /// configured target can install, a build of that release is requested once (the idempotency key deduplicates it), so a
-/// later install gets a wheel. The built wheel is merged into the page like any wheel built here.</summary>
+/// later install gets a wheel. The built wheel is merged into the page like any wheel built here. Only what the
+/// cooldown offers is looked at: a release held back upstream is not built here (a built wheel is never held).</summary>
 public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildCoordinator coordinator, ILogger<UpstreamBuilds> logger)
 {
     private readonly string[] targets = options.Value.BuildTargetList;
 
-    // Each upstream listing (a page's content) is looked at once.
-    private readonly ConditionalWeakTable<UpstreamListing, object> seen = [];
+    // Each view of an upstream listing (a page's content, as the cooldown offers it) is looked at once.
+    private readonly ConditionalWeakTable<UpstreamView, object> seen = [];
 
-    public void Consider(string key, UpstreamListing listing, ProjectEntry? local)
+    public void Consider(string key, UpstreamView listing, ProjectEntry? local)
     {
         if (targets.Length == 0 || !seen.TryAdd(listing, listing))
         {

@@ -5,7 +5,8 @@ using PypiForge.Server.Packages;
 namespace PypiForge.Server.Upstream;
 
 /// <summary><c>GET|HEAD /upstream/&lt;project&gt;/&lt;file&gt;</c>: upstream files (and their PEP 658 metadata) through the cache.
-/// A file is looked up by name in the upstream's page of that project; no path is ever made from the name.</summary>
+/// A file is looked up by name in the upstream's page of that project; no path is ever made from the name. A file the
+/// <see cref="ReleaseCooldown"/> holds back (too young, or its project quarantined upstream) is refused 404 with the reason.</summary>
 public static class UpstreamEndpoints
 {
     private const string MetadataSuffix = ".metadata";
@@ -36,6 +37,7 @@ public static class UpstreamEndpoints
         MergePolicy policy,
         PackageCatalog catalog,
         UpstreamFileCache cache,
+        ReleaseCooldown cooldown,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project) || ProjectName.Normalize(project) != project
@@ -66,7 +68,19 @@ public static class UpstreamEndpoints
                 : Unavailable(lookup.Problem);
         }
 
+        var view = cooldown.ViewOf(project, upstream.Listing);
+        var distribution = file.EndsWith(MetadataSuffix, StringComparison.Ordinal) ? file[..^MetadataSuffix.Length] : file;
+        if (view.Held.TryGetValue(distribution, out var hold))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File held back", detail: $"Not served: {hold}.");
+        }
+
         var files = upstream.Listing.ByName;
+        if (view.LetThrough.TryGetValue(distribution, out var entry) && files.TryGetValue(distribution, out var fresh))
+        {
+            cooldown.DownloadLetThrough(project, fresh, entry);
+        }
+
         if (files.TryGetValue(file, out var found))
         {
             return await cache.ServeAsync(upstream.Source!, file, found.Url, found.Sha256, found.Size, PackageFileEndpoints.ContentTypeOf(file), cancellationToken);

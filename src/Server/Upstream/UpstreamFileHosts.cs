@@ -51,7 +51,7 @@ public sealed class UpstreamFileHosts
 
     /// <summary>The listing of <paramref name="source"/>'s page of <paramref name="key"/>: files at hosts that are not
     /// allowed are set apart (logged once per project and process, with the reason).</summary>
-    public UpstreamListing Listing(string key, UpstreamIndex source, IReadOnlyList<UpstreamFile> files)
+    public UpstreamListing Listing(string key, UpstreamIndex source, IReadOnlyList<UpstreamFile> files, SimpleIndex.ProjectStatus? status)
     {
         var allowed = new List<UpstreamFile>(files.Count);
         var refused = new Dictionary<string, (UpstreamFile File, string Reason)>(StringComparer.Ordinal);
@@ -72,7 +72,7 @@ public sealed class UpstreamFileHosts
             UpstreamLog.FilesRefused(logger, source.ToString(), key, refused.Count, refused.Values.First().Reason);
         }
 
-        return new UpstreamListing(allowed, refused);
+        return new UpstreamListing(allowed, refused, status);
     }
 
     /// <summary>Null when a file URL that <paramref name="source"/>'s page names (or a redirect leads to) may be

@@ -7,11 +7,18 @@ namespace PypiForge.Server.Upstream;
 /// <summary>The files of an upstream page, and the merged pages rendered from them (per local entry). Files at hosts
 /// this server does not fetch from (see <see cref="UpstreamFileHosts"/>) are kept apart in <see cref="Refused"/>:
 /// never offered, and a request for one is told why.</summary>
-public sealed class UpstreamListing(IReadOnlyList<UpstreamFile> files, IReadOnlyDictionary<string, (UpstreamFile File, string Reason)>? refused = null)
+public sealed class UpstreamListing(
+    IReadOnlyList<UpstreamFile> files,
+    IReadOnlyDictionary<string, (UpstreamFile File, string Reason)>? refused = null,
+    ProjectStatus? status = null)
 {
     public static UpstreamListing Empty { get; } = new([]);
 
     private MergedPages? merged;
+    private UpstreamView? view;
+
+    /// <summary>The project's PEP 792 status marker on the upstream, or null (active).</summary>
+    public ProjectStatus? Status { get; } = status;
 
     /// <summary>The files that may be fetched and offered.</summary>
     public IReadOnlyList<UpstreamFile> Files { get; } = files;
@@ -26,19 +33,34 @@ public sealed class UpstreamListing(IReadOnlyList<UpstreamFile> files, IReadOnly
     /// <summary>Everything the page listed (what is persisted, so a change of <c>Upstream:FileHosts</c> applies to it).</summary>
     public IEnumerable<UpstreamFile> All => Files.Concat(Refused.Values.Select(static r => r.File));
 
-    /// <summary>The merged pages for this listing and <paramref name="local"/>, rendered once per pair.</summary>
-    public IndexPages PagesFor(ProjectEntry? local, Func<IndexPages> render)
+    /// <summary>What of this listing may be offered at <paramref name="now"/>, made by <paramref name="make"/> once and
+    /// kept until a held file's time comes (<see cref="UpstreamView.Until"/>).</summary>
+    public UpstreamView ViewAt(DateTimeOffset now, Func<UpstreamListing, UpstreamView> make)
+    {
+        var current = Volatile.Read(ref view);
+        if (current is not null && now < current.Until)
+        {
+            return current;
+        }
+
+        var made = make(this);
+        Volatile.Write(ref view, made);
+        return made;
+    }
+
+    /// <summary>The merged pages for <paramref name="shown"/> and <paramref name="local"/>, rendered once per pair.</summary>
+    public IndexPages PagesFor(ProjectEntry? local, UpstreamView shown, Func<IndexPages> render)
     {
         var current = Volatile.Read(ref merged);
-        if (current is not null && ReferenceEquals(current.Local, local))
+        if (current is not null && ReferenceEquals(current.Local, local) && ReferenceEquals(current.View, shown))
         {
             return current.Pages;
         }
 
-        var made = new MergedPages(local, render());
+        var made = new MergedPages(local, shown, render());
         Volatile.Write(ref merged, made);
         return made.Pages;
     }
 
-    private sealed record MergedPages(ProjectEntry? Local, IndexPages Pages);
+    private sealed record MergedPages(ProjectEntry? Local, UpstreamView View, IndexPages Pages);
 }

@@ -26,6 +26,15 @@ internal static partial class UpstreamLog
     [LoggerMessage(9, LogLevel.Warning, "Upstream {Index} lists {Count} file(s) of {Project} that this server does not fetch ({Reason}); they are left out of its page. Add the host to Upstream:FileHosts if it is trusted")]
     public static partial void FilesRefused(ILogger logger, string index, string project, int count, string reason);
 
+    [LoggerMessage(10, LogLevel.Warning, "Upstream:AllowFresh entry '{Entry}' let {Project} {Version} through the cooldown for {Use} ({Hold}). Remove the entry when it is no longer needed")]
+    public static partial void LetThrough(ILogger logger, string entry, string project, string version, string use, string hold);
+
+    [LoggerMessage(11, LogLevel.Information, "{Count} upstream file(s) of {Project} are held back by the cooldown and left out of its page; for example {Hold}")]
+    public static partial void Held(ILogger logger, string project, int count, string hold);
+
+    [LoggerMessage(12, LogLevel.Warning, "The upstream marks {Project} quarantined ({Reason}); none of its {Count} upstream file(s) is offered or served")]
+    public static partial void Quarantined(ILogger logger, string project, string reason, int count);
+
     [LoggerMessage(6, LogLevel.Information, "Upstream fallback: {Mode} to {Indexes}; cache in {CacheDirectory}")]
     public static partial void Configured(ILogger logger, string mode, string indexes, string cacheDirectory);
 }

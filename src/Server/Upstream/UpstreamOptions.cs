@@ -39,6 +39,19 @@ public sealed class UpstreamOptions
     /// project's newest release is built here when the upstream has its sdist but no wheel that target can install.</summary>
     public string BuildTargets { get; set; } = string.Empty;
 
+    /// <summary>Upstream files younger than this (by their PEP 700 <c>upload-time</c>) are not offered or served: most
+    /// malicious uploads are found and removed within days. Zero (the default) turns the cooldown off. Files uploaded or
+    /// built here are never held.</summary>
+    public TimeSpan MinReleaseAge { get; set; } = TimeSpan.Zero;
+
+    /// <summary>What the cooldown does with an upstream file whose page gives no <c>upload-time</c> (every PEP 503 HTML
+    /// page) while <see cref="MinReleaseAge"/> is set: <c>allow</c> (the default) or <c>hold</c>.</summary>
+    public string MissingUploadTime { get; set; } = "allow";
+
+    /// <summary>Break-glass: <c>project</c> or <c>project==version</c> entries (space- or comma-separated) let through
+    /// the cooldown now, e.g. for a security fix that cannot wait. Every release let through by an entry is logged.</summary>
+    public string AllowFresh { get; set; } = string.Empty;
+
     internal static readonly char[] Separators = [' ', ',', '\t', '\n', '\r'];
 
     internal FallbackMode Mode => Fallback.Trim().ToLowerInvariant() switch
@@ -53,6 +66,10 @@ public sealed class UpstreamOptions
     internal string[] BuildTargetList => BuildTargets.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 
     internal string[] FileHostList => (FileHosts ?? string.Empty).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+    internal string[] AllowFreshList => (AllowFresh ?? string.Empty).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+    internal bool HoldMissingUploadTime => string.Equals(MissingUploadTime?.Trim(), "hold", StringComparison.OrdinalIgnoreCase);
 
     internal string[] AllowMergeList => AllowMerge.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 }

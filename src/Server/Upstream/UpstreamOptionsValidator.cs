@@ -33,6 +33,20 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
         Range(failures, "Upstream:Timeout", options.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), "00:00:10");
         Range(failures, "Upstream:DownloadTimeout", options.DownloadTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "00:30:00");
 
+        Range(failures, "Upstream:MinReleaseAge", options.MinReleaseAge, TimeSpan.Zero, TimeSpan.FromDays(366), "7.00:00:00");
+        if (options.MissingUploadTime?.Trim().ToLowerInvariant() is not ("allow" or "hold"))
+        {
+            failures.Add($"Upstream:MissingUploadTime is '{options.MissingUploadTime}'; use allow (files without an upload-time are offered) or hold (they are held back while Upstream:MinReleaseAge is set).");
+        }
+
+        foreach (var entry in options.AllowFreshList)
+        {
+            if (AllowFreshEntry.TryParse(entry, out _) is { } problem)
+            {
+                failures.Add($"Upstream:AllowFresh has '{entry}': {problem}. List project or project==version entries, separated by spaces or commas.");
+            }
+        }
+
         if (options.CacheDirectory is { } cache)
         {
             if (string.IsNullOrWhiteSpace(cache) || cache.Contains('\0', StringComparison.Ordinal))

@@ -3,17 +3,22 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PypiForge.Packaging;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
 /// <summary>Reads an upstream project page, PEP 691 JSON or PEP 503 HTML, into the files it lists. Files that do not
 /// belong to the project, have names that are not distributions, or come without a sha256 are left out; a page that
-/// is neither is an error (the caller then answers from what it has).</summary>
+/// is neither is an error (the caller then answers from what it has). The PEP 792 project status is read from both
+/// (JSON <c>project-status</c>, HTML <c>pypi:project-status</c> meta tags); a value PEP 792 does not define is ignored.</summary>
 public static partial class UpstreamPageParser
 {
     public sealed class InvalidPageException(string message) : Exception(message);
 
-    public static IReadOnlyList<UpstreamFile> Parse(string key, Uri pageUri, string? mediaType, ReadOnlySpan<byte> body)
+    /// <summary>What a page says: its files and the project's status marker (null when it states none).</summary>
+    public sealed record Page(IReadOnlyList<UpstreamFile> Files, ProjectStatus? Status);
+
+    public static Page Parse(string key, Uri pageUri, string? mediaType, ReadOnlySpan<byte> body)
     {
         var type = mediaType?.ToLowerInvariant();
         if (type is not null && type.EndsWith("json", StringComparison.Ordinal))
@@ -29,9 +34,10 @@ public static partial class UpstreamPageParser
         throw new InvalidPageException($"the page is '{mediaType}', neither the JSON nor the HTML simple API");
     }
 
-    private static List<UpstreamFile> ParseJson(string key, Uri pageUri, ReadOnlySpan<byte> body)
+    private static Page ParseJson(string key, Uri pageUri, ReadOnlySpan<byte> body)
     {
         var files = new List<UpstreamFile>();
+        ProjectStatus? status = null;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
@@ -40,6 +46,11 @@ public static partial class UpstreamPageParser
                 || !document.RootElement.TryGetProperty("files", out var list) || list.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidPageException("the JSON page has no \"files\" list (PEP 691)");
+            }
+
+            if (Object(document.RootElement, "project-status") is { } marker)
+            {
+                status = Status(String(marker, "status"), String(marker, "reason"));
             }
 
             foreach (var item in list.EnumerateArray())
@@ -69,23 +80,31 @@ public static partial class UpstreamPageParser
             throw new InvalidPageException($"the JSON page does not parse ({ex.Message})");
         }
 
-        return files;
+        return new Page(files, status);
     }
 
-    private static List<UpstreamFile> ParseHtml(string key, Uri pageUri, string html)
+    private static Page ParseHtml(string key, Uri pageUri, string html)
     {
+        string? statusText = null;
+        string? reason = null;
+        foreach (Match meta in Meta().Matches(html))
+        {
+            var attributes = Attributes(meta.Groups["attrs"].Value);
+            var name = attributes.GetValueOrDefault("name");
+            if (string.Equals(name, "pypi:project-status", StringComparison.OrdinalIgnoreCase))
+            {
+                statusText ??= attributes.GetValueOrDefault("content");
+            }
+            else if (string.Equals(name, "pypi:project-status-reason", StringComparison.OrdinalIgnoreCase))
+            {
+                reason ??= attributes.GetValueOrDefault("content");
+            }
+        }
+
         var files = new List<UpstreamFile>();
         foreach (Match anchor in Anchor().Matches(html))
         {
-            var attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (Match attribute in Attribute().Matches(anchor.Groups["attrs"].Value))
-            {
-                var value = attribute.Groups["dq"].Success ? attribute.Groups["dq"].Value
-                    : attribute.Groups["sq"].Success ? attribute.Groups["sq"].Value
-                    : attribute.Groups["bare"].Value;
-                attributes.TryAdd(attribute.Groups["name"].Value, WebUtility.HtmlDecode(value));
-            }
-
+            var attributes = Attributes(anchor.Groups["attrs"].Value);
             if (!attributes.TryGetValue("href", out var href) || !Uri.TryCreate(pageUri, href, out var uri))
             {
                 continue;
@@ -108,7 +127,30 @@ public static partial class UpstreamPageParser
             throw new InvalidPageException("the page is not HTML");
         }
 
-        return files;
+        return new Page(files, Status(statusText, reason));
+    }
+
+    private static Dictionary<string, string> Attributes(string text)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Match attribute in Attribute().Matches(text))
+        {
+            var value = attribute.Groups["dq"].Success ? attribute.Groups["dq"].Value
+                : attribute.Groups["sq"].Success ? attribute.Groups["sq"].Value
+                : attribute.Groups["bare"].Value;
+            attributes.TryAdd(attribute.Groups["name"].Value, WebUtility.HtmlDecode(value));
+        }
+
+        return attributes;
+    }
+
+    // "active" is the default and says nothing; an unknown marker is not passed on as if it were one.
+    private static ProjectStatus? Status(string? status, string? reason)
+    {
+        var marker = status?.Trim().ToLowerInvariant();
+        return marker is null || marker == "active" || !ProjectStatus.Known.Contains(marker)
+            ? null
+            : new ProjectStatus(marker, string.IsNullOrWhiteSpace(reason) ? null : reason);
     }
 
     private static void Add(
@@ -139,6 +181,9 @@ public static partial class UpstreamPageParser
 
     [GeneratedRegex(@"<a\b(?<attrs>[^>]*)>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Anchor();
+
+    [GeneratedRegex(@"<meta\b(?<attrs>[^>]*)>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 2000)]
+    private static partial Regex Meta();
 
     [GeneratedRegex(@"(?<name>[\w:-]+)\s*=\s*(?:""(?<dq>[^""]*)""|'(?<sq>[^']*)'|(?<bare>[^\s""'>]+))", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Attribute();

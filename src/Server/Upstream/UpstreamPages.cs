@@ -102,8 +102,8 @@ public sealed class UpstreamPages(
                 }
 
                 var body = await ReadLimitedAsync(response.Content, deadline.Token);
-                var files = UpstreamPageParser.Parse(key, response.RequestMessage?.RequestUri ?? uri, response.Content.Headers.ContentType?.MediaType, body);
-                var project = new UpstreamProject(key, index, response.Headers.ETag?.ToString(), time.GetUtcNow(), hosts.Listing(key, index, files));
+                var page = UpstreamPageParser.Parse(key, response.RequestMessage?.RequestUri ?? uri, response.Content.Headers.ContentType?.MediaType, body);
+                var project = new UpstreamProject(key, index, response.Headers.ETag?.ToString(), time.GetUtcNow(), hosts.Listing(key, index, page.Files, page.Status));
                 return Store(project, persist: true);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -183,7 +183,7 @@ public sealed class UpstreamPages(
         try
         {
             Directory.CreateDirectory(paths.PagesDirectory);
-            var page = new PersistedPage(project.Source!.ToString(), project.ETag, project.FetchedAt, [.. project.Listing.All]);
+            var page = new PersistedPage(project.Source!.ToString(), project.ETag, project.FetchedAt, [.. project.Listing.All], project.Listing.Status);
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(page, UpstreamJsonContext.Default.PersistedPage));
             File.Move(temporary, path, overwrite: true);
         }
@@ -208,7 +208,7 @@ public sealed class UpstreamPages(
             var index = paths.Indexes.FirstOrDefault(i => i.ToString() == page?.Index);
             return page is null || index is null
                 ? null
-                : new UpstreamProject(key, index, page.ETag, page.FetchedAt, hosts.Listing(key, index, [.. page.Files.Where(static f => UpstreamPageParser.IsSha256(f.Sha256))]));
+                : new UpstreamProject(key, index, page.ETag, page.FetchedAt, hosts.Listing(key, index, [.. page.Files.Where(static f => UpstreamPageParser.IsSha256(f.Sha256))], page.Status));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

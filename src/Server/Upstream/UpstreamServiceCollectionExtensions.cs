@@ -16,6 +16,7 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamFileHosts>();
         services.AddSingleton<UpstreamPages>();
         services.AddSingleton<UpstreamFileCache>();
+        services.AddSingleton<ReleaseCooldown>();
         services.AddSingleton<MergePolicy>();
         services.AddSingleton<ProxyPageHandler>();
         services.AddSingleton<UpstreamBuilds>();

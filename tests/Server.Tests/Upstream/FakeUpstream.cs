@@ -14,13 +14,18 @@ namespace PypiForge.Server.Tests.Upstream;
 
 /// <summary>A small index on real Kestrel (loopback, free port) that a test fully controls: it counts requests,
 /// honours If-None-Match, and can be told to fail, talk nonsense, hang, hold or cut short its files, list files at other
-/// URLs and redirect.</summary>
+/// URLs and redirect. Files carry an <c>upload-time</c> (2024-01-02 unless set) and a project may carry a PEP 792 status.</summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, List<(string FileName, byte[] Bytes, string? Url)>> projects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> redirects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset?> uploadTimes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Status, string? Reason)> statuses = new(StringComparer.Ordinal);
+
+    /// <summary>What a file's page entry says when no time was set for it.</summary>
+    public static readonly DateTimeOffset DefaultUploadTime = new(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     private FakeUpstream(WebApplication app, Uri baseUri)
     {
@@ -88,6 +93,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     public void AddLink(string project, string fileName, string url, byte[] bytes) =>
         projects.GetOrAdd(project, _ => []).Add((fileName, bytes, url));
 
+    /// <summary>The <c>upload-time</c> the JSON page gives <paramref name="fileName"/>; null leaves it out.</summary>
+    public void SetUploadTime(string fileName, DateTimeOffset? uploaded) => uploadTimes[fileName] = uploaded;
+
+    /// <summary>Marks the project with a PEP 792 status in both page formats.</summary>
+    public void SetStatus(string project, string status, string? reason) => statuses[project] = (status, reason);
+
     /// <summary>Answers <paramref name="path"/> (e.g. <c>/moved/x.whl</c>) with a 302 to <paramref name="location"/>.</summary>
     public void Redirect(string path, string location) => redirects[path] = location;
 
@@ -141,9 +152,20 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
+        var marked = statuses.TryGetValue(project, out var status);
         if (HtmlOnly)
         {
-            var html = new StringBuilder("<!DOCTYPE html>\n<html><body>\n");
+            var html = new StringBuilder("<!DOCTYPE html>\n<html><head>\n");
+            if (marked)
+            {
+                html.Append($"<meta name=\"pypi:repository-version\" content=\"1.4\">\n<meta name=\"pypi:project-status\" content=\"{status.Status}\">\n");
+                if (status.Reason is not null)
+                {
+                    html.Append($"<meta name=\"pypi:project-status-reason\" content=\"{System.Net.WebUtility.HtmlEncode(status.Reason)}\">\n");
+                }
+            }
+
+            html.Append("</head><body>\n");
             foreach (var (fileName, bytes, url) in list.ToArray())
             {
                 html.Append($"<a href=\"{url ?? "../../files/" + fileName}#sha256={Sha256(bytes)}\" data-requires-python=\"&gt;=3.7\">{fileName}</a><br/>\n");
@@ -154,21 +176,37 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        var page = new Dictionary<string, object>
         {
-            ["meta"] = new Dictionary<string, string> { ["api-version"] = "1.1" },
+            ["meta"] = new Dictionary<string, string> { ["api-version"] = marked ? "1.4" : "1.1" },
             ["name"] = project,
-            ["files"] = list.ToArray().Select(f => new Dictionary<string, object>
+            ["files"] = list.ToArray().Select(f =>
             {
-                ["filename"] = f.FileName,
-                ["url"] = f.Url ?? "../../files/" + f.FileName,
-                ["hashes"] = new Dictionary<string, string> { ["sha256"] = Sha256(f.Bytes) },
-                ["requires-python"] = ">=3.7",
-                ["yanked"] = f.FileName.Contains("yanked", StringComparison.Ordinal) ? "broken" : false,
-                ["size"] = f.Bytes.Length,
-                ["upload-time"] = "2024-01-02T03:04:05.000000Z",
+                var entry = new Dictionary<string, object>
+                {
+                    ["filename"] = f.FileName,
+                    ["url"] = f.Url ?? "../../files/" + f.FileName,
+                    ["hashes"] = new Dictionary<string, string> { ["sha256"] = Sha256(f.Bytes) },
+                    ["requires-python"] = ">=3.7",
+                    ["yanked"] = f.FileName.Contains("yanked", StringComparison.Ordinal) ? "broken" : false,
+                    ["size"] = f.Bytes.Length,
+                };
+                if (uploadTimes.GetValueOrDefault(f.FileName, DefaultUploadTime) is { } uploaded)
+                {
+                    entry["upload-time"] = uploaded.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return entry;
             }).ToArray(),
-        });
+        };
+        if (marked)
+        {
+            page["project-status"] = status.Reason is null
+                ? new Dictionary<string, string> { ["status"] = status.Status }
+                : new Dictionary<string, string> { ["status"] = status.Status, ["reason"] = status.Reason };
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(page);
         var etag = "\"" + Sha256(body)[..16] + "\"";
         if (context.Request.Headers.IfNoneMatch == etag)
         {

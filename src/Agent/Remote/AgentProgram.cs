@@ -16,7 +16,7 @@ using PypiForge.Protos.V1;
 namespace PypiForge.Agent.Remote;
 
 /// <summary>The remote agent executable:
-/// <c>dotnet run --project src/Agent -- --server http://HOST:50051 --token T --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
+/// <c>PYPIFORGE_AGENT__TOKEN=… dotnet run --project src/Agent -- --server http://HOST:50051 --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
 /// It serves its targets' queues in the shared PostgreSQL storage, reads sources from the server's /simple/ and
 /// sends what it builds to the server, which publishes it.</summary>
 public static class AgentProgram

@@ -24,7 +24,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/server .
 # Listen on every interface inside the container (gRPC too: Grpc:Port on the same hosts); publish the ports to choose who can reach them.
-ENV ASPNETCORE_URLS=http://+:8080 \
+# PYPIFORGE_URLS, not ASPNETCORE_URLS: the server binds its endpoints itself, and with ASPNETCORE_URLS Kestrel warns on every start that it overrides it.
+ENV PYPIFORGE_URLS=http://+:8080 \
     PYPIFORGE_CATALOG__ROOT=/data/packages \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 USER app

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -15,7 +16,7 @@ using PypiForge.Protos.V1;
 namespace PypiForge.Agent.Remote;
 
 /// <summary>The remote agent executable:
-/// <c>dotnet run --project src/Agent -- --server http://HOST:50051 --token T --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
+/// <c>PYPIFORGE_AGENT__TOKEN=… dotnet run --project src/Agent -- --server http://HOST:50051 --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
 /// It serves its targets' queues in the shared PostgreSQL storage, reads sources from the server's /simple/ and
 /// sends what it builds to the server, which publishes it.</summary>
 public static class AgentProgram
@@ -29,11 +30,47 @@ public static class AgentProgram
         ["--index-url"] = "Agent:IndexUrl",
     };
 
+    private const string Usage = """
+        PypiForge remote build agent: serves its targets' queues in the shared PostgreSQL queue, builds wheels with
+        pip in a sandbox and sends them to the server, which publishes them.
+
+        Usage:
+          PypiForge.Agent --server http://HOST:50051 --hangfire "Host=db;Database=pypiforge;..." [options]
+          PypiForge.Agent sandbox-run ...      run one command in the build sandbox (an operator's tool)
+          PypiForge.Agent --help | --version
+
+        Options (each is a configuration key; `--Section:Key value` sets any key):
+          --server URL          the server's gRPC address (Agent:Server), required
+          --hangfire TEXT       the Npgsql connection string of the shared queue (Queue:ConnectionString), required
+          --index-url URL       the index pip reads from (Agent:IndexUrl); default: the server's /simple/
+          --Agent:Interpreters:0 python3.12, --Agent:Targets:0:Root /srv/roots/bookworm-i386, --Agent:WorkerCount 2, ...
+
+        The token (Agent:Token, created on the server with `token create --user agent --permissions agent`) belongs
+        in the environment, not on the command line where `ps` shows it:
+          PYPIFORGE_AGENT__TOKEN=pypf_... PypiForge.Agent --server ...
+        Every key can be set so: PYPIFORGE_ + the key with "__" for ":" (PYPIFORGE_QUEUE__CONNECTIONSTRING).
+        """;
+
+    private static string Version =>
+        typeof(AgentProgram).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     public static async Task<int> Main(string[] args)
     {
         // An operator tool, not the agent: runs one command in the build sandbox (src/Agent/Sandbox/SandboxRunCommand.cs).
         if (args.Length > 0 && args[0] == SandboxRunCommand.Verb)
             return await SandboxRunCommand.RunAsync(args[1..]);
+
+        if (args is ["help", ..] || args.Any(static a => a is "--help" or "-h" or "-?"))
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        if (args.Any(static a => a == "--version"))
+        {
+            await Console.Out.WriteLineAsync("PypiForge agent " + Version);
+            return 0;
+        }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = false });
 
@@ -48,14 +85,24 @@ public static class AgentProgram
         {
             host.Services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException { InnerExceptions: [OptionsValidationException, ..] })
         {
+            // Several invalid sections arrive together as an AggregateException of the validators' exceptions.
             await Console.Error.WriteLineAsync("The PypiForge agent cannot start, the configuration is invalid:");
-            foreach (var failure in ex.Failures)
+            var failures = ex is AggregateException aggregate
+                ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(static e => e.Failures)
+                : ((OptionsValidationException)ex).Failures;
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  " + failure);
             }
 
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's message names the key, the value and the type in one line.
+            await Console.Error.WriteLineAsync("The PypiForge agent cannot start: " + ex.Message);
             return 2;
         }
 

@@ -27,6 +27,9 @@ public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers us
         return trusted && !peers.IsBuild(connection);
     }
 
+    /// <summary>No htpasswd file and no token: there is nothing credentials could be checked against.</summary>
+    public bool KnowsNoOne => !users.Configured && !tokens.Any;
+
     public Permissions PermissionsOf(string user)
     {
         var text = options.Users.TryGetValue(user, out var specific) ? specific : options.UserPermissions;

@@ -26,6 +26,10 @@ public sealed class PypiForgeAuthenticationHandler(
     internal const string FailedKey = "pypiforge:auth-failed";
     internal const string RetryAfterKey = "pypiforge:auth-retry-after";
 
+    /// <summary>Why credentials fail when nothing exists to check them against, and what to do.</summary>
+    private const string NoOneYet = "no users or tokens exist on this server yet; on the server, create a token with "
+        + "`token create --user NAME --permissions upload` (or start it with --htpasswd FILE), or upload from the server itself";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -36,6 +40,13 @@ public sealed class PypiForgeAuthenticationHandler(
             return Task.FromResult(access.TrustsLoopback(Context.Connection) && LoopbackHosts.Allows(Request.Host)
                 ? Success($"loopback ({remote})", Permissions.All, "loopback")
                 : AuthenticateResult.NoResult());
+        }
+
+        // A fresh install (no users, no tokens) trusts loopback, and flit and pdm always send some credentials: they
+        // cannot be checked against anything, so they are the loopback publisher's, not a failed sign-in.
+        if (access.KnowsNoOne && access.TrustsLoopback(Context.Connection) && LoopbackHosts.Allows(Request.Host))
+        {
+            return Task.FromResult(Success($"loopback ({remote})", Permissions.All, "loopback"));
         }
 
         var blocked = failures.BlockedFor(remote);
@@ -70,7 +81,7 @@ public sealed class PypiForgeAuthenticationHandler(
         // bcrypt is deliberately slow (tens of ms): keep it off the request thread pool's hot path.
         return Task.Run(() => users.Verify(user, password)
             ? Success(user, access.PermissionsOf(user), "password")
-            : Refuse(user, "wrong user name or password"));
+            : Refuse(user, access.KnowsNoOne ? NoOneYet : "wrong user name or password"));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -92,7 +103,7 @@ public sealed class PypiForgeAuthenticationHandler(
         var stored = tokens.Find(token);
         if (stored is null)
         {
-            return Refuse(TokenUser, "unknown or revoked token");
+            return Refuse(TokenUser, access.KnowsNoOne ? NoOneYet : "unknown or revoked token");
         }
 
         return PermissionNames.TryParse(stored.Permissions, out var permissions, out _)

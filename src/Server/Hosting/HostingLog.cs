@@ -7,4 +7,16 @@ internal static partial class HostingLog
 
     [LoggerMessage(701, LogLevel.Warning, "Could not remove the leftover {Path} ({Problem}); remove it by hand")]
     public static partial void LeftoverNotRemoved(ILogger logger, string path, string problem);
+
+    [LoggerMessage(702, LogLevel.Information, """
+        PypiForge {Version} is running (Ctrl+C stops it)
+          index:      {IndexUrls}
+          uploads:    {UploadUrls}  (twine upload --repository-url URL)
+          gRPC:       {GrpcUrls}
+          dashboard:  {DashboardUrls}
+          packages:   {Root}
+          state:      {State}
+          builds:     {Builders}
+        """)]
+    public static partial void Started(ILogger logger, string version, string indexUrls, string uploadUrls, string grpcUrls, string dashboardUrls, string root, string state, string builders);
 }

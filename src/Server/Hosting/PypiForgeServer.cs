@@ -116,45 +116,30 @@ public static class PypiForgeServer
         return app;
     }
 
-    /// <summary>Runs the server; a configuration mistake or a port already taken ends start-up with the message alone (it
-    /// names the key), exit code 2.</summary>
+    /// <summary>Runs the server; a port already taken ends start-up with the message alone (it names the port and the
+    /// key), exit code 2. Configuration mistakes are thrown to <see cref="StartupFailure"/>, which reports them the
+    /// same way from wherever in start-up they surface.</summary>
     public static async Task<int> RunPypiForgeAsync(this WebApplication app)
     {
-        ServerEndpoints? endpoints = null;
+        // Validate before the host starts, so a bad value is reported once, as a message, not as a host failure trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+
+        // The endpoints are filled in when Kestrel's options are first read; read them here rather than rely on Build.
+        _ = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+        var endpoints = app.Services.GetRequiredService<ServerEndpoints>();
+        if (PortInUse.FindTaken(endpoints) is { } taken)
+        {
+            await Console.Error.WriteLineAsync("PypiForge cannot start: " + taken);
+            return 2;
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Log(app.Services));
         try
         {
-            // Validate before the host starts, so a bad value is reported once, as a message, not as a host failure trace.
-            app.Services.GetService<IStartupValidator>()?.Validate();
-
-            // The endpoints are filled in when Kestrel's options are first read; read them here rather than rely on Build.
-            _ = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
-            endpoints = app.Services.GetRequiredService<ServerEndpoints>();
-            if (PortInUse.FindTaken(endpoints) is { } taken)
-            {
-                await Console.Error.WriteLineAsync("PypiForge cannot start: " + taken);
-                return 2;
-            }
-
             await app.RunAsync();
             return 0;
         }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("PypiForge cannot start, the configuration is invalid:");
-            foreach (var failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync("  " + failure);
-            }
-
-            return 2;
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase))
-        {
-            // The configuration binder's own message names the key ("Failed to convert configuration value at 'X'").
-            await Console.Error.WriteLineAsync("PypiForge cannot start: " + ex.Message);
-            return 2;
-        }
-        catch (IOException ex) when (endpoints is not null && PortInUse.IsAddressInUse(ex))
+        catch (IOException ex) when (PortInUse.IsAddressInUse(ex))
         {
             // Taken between the check and the bind; the host has logged it already, this still says what to change.
             await Console.Error.WriteLineAsync("PypiForge cannot start: " + PortInUse.Describe(ex, endpoints));

@@ -7,7 +7,7 @@ using PypiForge.Protos.Jobs;
 namespace PypiForge.Agent.Building;
 
 /// <summary>The Hangfire job: runs <c>pip wheel</c> for one build on one target in a fresh working directory,
-/// then hands every produced wheel to the host for publishing.</summary>
+/// then hands every produced wheel to the host for publishing, whether pip succeeded or not.</summary>
 public sealed class BuildJob(
     IBuildHost host,
     TargetRegistry targets,
@@ -61,16 +61,10 @@ public sealed class BuildJob(
                 options.Value.BuildTimeout) { IndexToken = spec.IndexToken };
             AgentLog.Starting(logger, buildId, target, requirements);
             var result = await runner.RunAsync(request, line => host.Log(buildId, target, line), linked.Token);
-            if (!result.Succeeded)
-            {
-                var error = result.LimitExceeded
-                    ?? (result.TimedOut
-                        ? $"pip wheel did not finish within {options.Value.BuildTimeout} (Agent:BuildTimeout) and was stopped."
-                        : $"pip wheel exited with code {result.ExitCode}.");
-                await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, result.LogTail, [], result.Duration), CancellationToken.None);
-                throw new BuildFailedException($"{error} Last lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
-            }
 
+            // Like `pip wheel -w`, a failed build keeps what it made: pip copies each wheel into the folder only once it
+            // is built, so a failed (or timed-out) run's wheels are complete ones; one cut short by a kill is not a valid
+            // zip, and the publisher rejects it. A cancelled run threw above and publishes nothing.
             var wheels = new List<PublishedWheel>();
             foreach (var wheel in BuiltWheels.In(wheelDirectory))
             {
@@ -78,7 +72,13 @@ public sealed class BuildJob(
             }
 
             var duration = Stopwatch.GetElapsedTime(started);
-            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Succeeded, null, result.LogTail, wheels, duration), CancellationToken.None);
+            var (state, error) = TargetVerdict.Of(result, wheels, options.Value.BuildTimeout);
+            await host.CompleteAsync(buildId, target, new TargetOutcome(state, error, result.LogTail, wheels, duration), CancellationToken.None);
+            if (state == TargetState.Failed)
+            {
+                throw new BuildFailedException($"{error}\n{Summary(wheels, duration)}\nLast lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
+            }
+
             return Summary(wheels, duration);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not BuildFailedException)

@@ -15,6 +15,7 @@ internal sealed class BuildLog : IDisposable
     private readonly Lock _gate = new();
     private readonly StreamWriter _file;
     private readonly LineTail _tail = new(TailLines, TailLineLength);
+    private readonly PipFailures _failures = new();
     private Action<string>? _onLine;
 
     public BuildLog(string path, Action<string>? onLine)
@@ -39,6 +40,7 @@ internal sealed class BuildLog : IDisposable
             _file.WriteLine(line);
             _file.Flush();
             _tail.Add(line);
+            _failures.Observe(line);
 
             if (_onLine is null)
                 return;
@@ -67,6 +69,13 @@ internal sealed class BuildLog : IDisposable
     }
 
     public IReadOnlyList<string> Tail() => _tail.Lines();
+
+    /// <summary>The projects pip's output said it could not build or find (see <see cref="PipFailures"/>).</summary>
+    public IReadOnlyList<string> FailedProjects()
+    {
+        lock (_gate)
+            return [.. _failures.Projects];
+    }
 
     public void Dispose()
     {

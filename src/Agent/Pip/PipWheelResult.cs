@@ -10,5 +10,8 @@ public sealed record PipWheelResult(int ExitCode, bool TimedOut, IReadOnlyList<s
     /// <summary>Set when the build broke one of its limits (its scratch space) and was killed for it: what happened, naming the key.</summary>
     public string? LimitExceeded { get; init; }
 
+    /// <summary>The projects pip's output named as not built or not found, in its order (at most <see cref="PipFailures.MaxProjects"/>).</summary>
+    public IReadOnlyList<string> FailedProjects { get; init; } = [];
+
     public bool Succeeded => ExitCode == 0 && !TimedOut && LimitExceeded is null;
 }

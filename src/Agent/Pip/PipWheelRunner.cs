@@ -154,7 +154,7 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
             LogFinished(request.Target.Name, pid, exitCode, duration.TotalSeconds);
         }
 
-        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration) { LimitExceeded = limit };
+        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration) { LimitExceeded = limit, FailedProjects = log.FailedProjects() };
     }
 
     private static Command Command(SandboxCommand sandboxed, BuildLog log)

@@ -59,8 +59,10 @@ public static class TestDists
         return path;
     }
 
-    /// <summary>Writes a .tar.gz sdist with a PKG-INFO; returns its full path.</summary>
-    public static string Sdist(string folder, string fileStem, string name, string version, string? requiresPython = null, string? setupPy = null)
+    /// <summary>Writes a .tar.gz sdist with a PKG-INFO, a setup.py and any <paramref name="files"/> (path in the
+    /// sdist's folder → text); returns its full path.</summary>
+    public static string Sdist(
+        string folder, string fileStem, string name, string version, string? requiresPython = null, string? setupPy = null, IReadOnlyDictionary<string, string>? files = null)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, fileStem + ".tar.gz");
@@ -72,6 +74,11 @@ public static class TestDists
         tar.WriteEntry(entry);
         var setup = new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/setup.py") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(setupPy ?? "from setuptools import setup\nsetup()\n")) };
         tar.WriteEntry(setup);
+        foreach (var (member, text) in files ?? new Dictionary<string, string>())
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{fileStem}/{member}") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+        }
+
         return path;
     }
 

@@ -231,8 +231,9 @@ public static partial class DistributionArchive
     // InvalidDataException, tar headers with impossible sizes give InvalidOperationException,
     // OverflowException or ArgumentOutOfRangeException (CorruptArchiveSpecs finds them). Callers
     // only need to know that the upload is unreadable and why, in a few words. SharpCompress (bzip2,
-    // xz) reports damage as SharpCompressException. The arguments are checked before this point,
-    // so an ArgumentException here comes from the archive's bytes.
+    // xz) reports damage as SharpCompressException, except that its bzip2 decoder indexes its tables with damaged
+    // values and throws IndexOutOfRangeException (about one in 200 random 1–8 byte damages). The arguments are checked
+    // before this point, so an ArgumentException or IndexOutOfRangeException here comes from the archive's bytes.
     private static T Guard<T>(string format, Func<T> read)
     {
         try
@@ -240,7 +241,8 @@ public static partial class DistributionArchive
             return read();
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException
-            or FormatException or OverflowException or InvalidOperationException or ArgumentException or SharpCompressException)
+            or FormatException or OverflowException or InvalidOperationException or ArgumentException or SharpCompressException
+            or IndexOutOfRangeException)
         {
             throw new InvalidDistributionException($"not a valid {format} archive ({ex.Message})", ex);
         }

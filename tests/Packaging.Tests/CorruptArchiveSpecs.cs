@@ -31,7 +31,11 @@ public sealed class CorruptArchiveSpecs
     {
         var archive = Build(kind);
         var random = new Random(658);
-        for (var i = 0; i < Mutations; i++)
+
+        // The bzip2 and xz decoders are third-party code with more states to reach (and the archives' bytes differ from
+        // run to run with their time stamps): they get ten times the damages, enough to meet bzip2's rarer failures.
+        var mutations = kind is "tar.bz2" or "tar.xz" ? Mutations * 10 : Mutations;
+        for (var i = 0; i < mutations; i++)
         {
             var damaged = archive.ToArray();
             var count = random.Next(1, 9);

@@ -15,8 +15,9 @@ public sealed partial class LeftoverCleanup(IOptions<CatalogOptions> catalog, Up
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var root = catalog.Value.RootPath;
-        Report("upload temp files", root, Leftovers.RemoveFiles(root, UploadForm.TempFileName(), depth: 0, logger));
-        Report("wheels being published", root, Leftovers.RemoveFiles(root, WheelPublisher.TempFileName(), depth: 0, logger));
+        var inRoot = Leftovers.RemoveFiles(root, [UploadForm.TempFileName(), WheelPublisher.TempFileName()], depth: 0, logger);
+        Report("upload temp files", root, inRoot[0]);
+        Report("wheels being published", root, inRoot[1]);
         var spools = Path.Combine(catalog.Value.StatePath, RemoteWheelReceiver.SpoolFolder);
         Report("remote-agent wheel spools", spools, Leftovers.RemoveFolders(spools, SpoolName(), logger));
         UpstreamLeftovers.Remove(upstream, logger);

@@ -15,19 +15,29 @@ public static class Leftovers
 
     /// <summary>Deletes the files in <paramref name="folder"/> (and, with <paramref name="depth"/> 1, in its direct
     /// subfolders) whose names match <paramref name="name"/>; returns how many. A missing folder holds none.</summary>
-    public static int RemoveFiles(string folder, Regex name, int depth, ILogger logger)
+    public static int RemoveFiles(string folder, Regex name, int depth, ILogger logger) => RemoveFiles(folder, [name], depth, logger)[0];
+
+    /// <summary>The same for several kinds in one walk of the folder (the package root can hold many thousand files):
+    /// how many files matched and were removed, per pattern of <paramref name="names"/>.</summary>
+    public static int[] RemoveFiles(string folder, IReadOnlyList<Regex> names, int depth, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(names);
+        var removed = new int[names.Count];
         if (!Directory.Exists(folder))
         {
-            return 0;
+            return removed;
         }
 
-        var removed = 0;
         foreach (var path in Directory.EnumerateFiles(folder, "*", Direct))
         {
-            if (name.IsMatch(Path.GetFileName(path)) && TryRemove(path, logger))
+            var fileName = Path.GetFileName(path);
+            for (var i = 0; i < names.Count; i++)
             {
-                removed++;
+                if (names[i].IsMatch(fileName))
+                {
+                    removed[i] += TryRemove(path, logger) ? 1 : 0;
+                    break;
+                }
             }
         }
 
@@ -37,7 +47,11 @@ public static class Leftovers
             {
                 if ((File.GetAttributes(sub) & FileAttributes.ReparsePoint) == 0)
                 {
-                    removed += RemoveFiles(sub, name, depth - 1, logger);
+                    var below = RemoveFiles(sub, names, depth - 1, logger);
+                    for (var i = 0; i < removed.Length; i++)
+                    {
+                        removed[i] += below[i];
+                    }
                 }
             }
         }

@@ -103,6 +103,35 @@ public static class UploadClient
     }
 
     /// <summary>Files in the root other than the state folder: what an upload left behind.</summary>
+    /// <summary>Writes a flit project <paramref name="project"/> at <paramref name="version"/> under <paramref name="folder"/>
+    /// and runs the real <c>flit publish</c> against <paramref name="legacyUrl"/> with the given credentials.</summary>
+    public static async Task<ProcessResult> FlitPublishAsync(string folder, string project, string version, string legacyUrl, string user, string password)
+    {
+        var module = project.Replace('-', '_');
+        var root = Path.Combine(folder, "flit-project");
+        Directory.CreateDirectory(Path.Combine(root, module));
+        await File.WriteAllTextAsync(Path.Combine(root, "pyproject.toml"), $$"""
+            [build-system]
+            requires = ["flit_core >=3.2,<4"]
+            build-backend = "flit_core.buildapi"
+
+            [project]
+            name = "{{project}}"
+            authors = [{name = "Test"}]
+            dynamic = ["version", "description"]
+            """);
+        await File.WriteAllTextAsync(Path.Combine(root, module, "__init__.py"), $"\"\"\"A flit test package.\"\"\"\n__version__ = \"{version}\"\n");
+
+        return await PythonClient.RunAsync("/usr/bin/flit", ["publish"], workingDir: root, extraEnv: new Dictionary<string, string?>
+        {
+            ["HOME"] = folder,
+            ["FLIT_INDEX_URL"] = legacyUrl,
+            ["FLIT_USERNAME"] = user,
+            ["FLIT_PASSWORD"] = password,
+            ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring",
+        });
+    }
+
     public static string[] FilesIn(string root) =>
         [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(root, p))

@@ -12,28 +12,7 @@ public sealed class FirstPublishSpecs
     {
         await using var server = await ServerHost.StartAsync();
         var folder = TempDirectory.Create("first-flit");
-        var project = Path.Combine(folder, "flit-project");
-        Directory.CreateDirectory(Path.Combine(project, "pf_first"));
-        await File.WriteAllTextAsync(Path.Combine(project, "pyproject.toml"), """
-            [build-system]
-            requires = ["flit_core >=3.2,<4"]
-            build-backend = "flit_core.buildapi"
-
-            [project]
-            name = "pf-first"
-            authors = [{name = "Test"}]
-            dynamic = ["version", "description"]
-            """);
-        await File.WriteAllTextAsync(Path.Combine(project, "pf_first", "__init__.py"), "\"\"\"A first package.\"\"\"\n__version__ = \"0.1\"\n");
-
-        var result = await PythonClient.RunAsync("/usr/bin/flit", ["publish"], workingDir: project, extraEnv: new Dictionary<string, string?>
-        {
-            ["HOME"] = folder,
-            ["FLIT_INDEX_URL"] = new Uri(server.BaseUri, "legacy/").ToString(),
-            ["FLIT_USERNAME"] = "newcomer",
-            ["FLIT_PASSWORD"] = "anything",
-            ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring",
-        });
+        var result = await UploadClient.FlitPublishAsync(folder, "pf-first", "0.1", new Uri(server.BaseUri, "legacy/").ToString(), "newcomer", "anything");
 
         Assert.True(result.ExitCode == 0, $"flit publish (apt-get install flit) failed: {result.Combined}");
         Assert.Equal(["pf-first-0.1.tar.gz", "pf_first-0.1-py2.py3-none-any.whl"], UploadClient.FilesIn(server.Root));

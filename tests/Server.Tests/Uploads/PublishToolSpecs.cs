@@ -98,28 +98,7 @@ public sealed class PublishToolSpecs : IAsyncLifetime
     [Fact]
     public async Task Flit_publish_builds_and_uploads_a_project()
     {
-        var project = Path.Combine(folder, "flit-project");
-        Directory.CreateDirectory(Path.Combine(project, "pf_flit"));
-        await File.WriteAllTextAsync(Path.Combine(project, "pyproject.toml"), """
-            [build-system]
-            requires = ["flit_core >=3.2,<4"]
-            build-backend = "flit_core.buildapi"
-
-            [project]
-            name = "pf-flit"
-            authors = [{name = "Test"}]
-            dynamic = ["version", "description"]
-            """);
-        await File.WriteAllTextAsync(Path.Combine(project, "pf_flit", "__init__.py"), "\"\"\"A flit test package.\"\"\"\n__version__ = \"0.3\"\n");
-
-        var result = await PythonClient.RunAsync("/usr/bin/flit", ["publish"], workingDir: project, extraEnv: new Dictionary<string, string?>
-        {
-            ["HOME"] = folder,
-            ["FLIT_INDEX_URL"] = Legacy,
-            ["FLIT_USERNAME"] = "bob",
-            ["FLIT_PASSWORD"] = "bob-pw",
-            ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring",
-        });
+        var result = await UploadClient.FlitPublishAsync(folder, "pf-flit", "0.3", Legacy, "bob", "bob-pw");
 
         Assert.True(result.ExitCode == 0, $"flit publish (apt-get install flit) failed: {result.Combined}");
         Assert.Equal(["pf-flit-0.3.tar.gz", "pf_flit-0.3-py2.py3-none-any.whl"], UploadClient.FilesIn(server.Root));

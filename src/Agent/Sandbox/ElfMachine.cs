@@ -6,6 +6,9 @@ namespace PypiForge.Agent.Sandbox;
 /// </summary>
 public sealed record ElfMachine(string Name)
 {
+    /// <summary>The bytes of an ELF header that say the class, byte order and machine.</summary>
+    public const int HeaderLength = 20;
+
     public static readonly ElfMachine X86_64 = new("x86_64");
     public static readonly ElfMachine I386 = new("i386");
     public static readonly ElfMachine Aarch64 = new("aarch64");
@@ -31,17 +34,28 @@ public sealed record ElfMachine(string Name)
     /// </summary>
     public static ElfMachine? Read(string path)
     {
-        Span<byte> header = stackalloc byte[20];
+        Span<byte> header = stackalloc byte[HeaderLength];
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None))
         {
             if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
                 return null;
         }
 
-        if (header[0] != 0x7f || header[1] != (byte)'E' || header[2] != (byte)'L' || header[3] != (byte)'F')
+        return FromHeader(header, out _);
+    }
+
+    /// <summary>
+    /// The machine and word size (32 or 64 bits) an ELF header's first <see cref="HeaderLength"/> bytes describe; null
+    /// when they are not an ELF header.
+    /// </summary>
+    public static ElfMachine? FromHeader(ReadOnlySpan<byte> header, out int bits)
+    {
+        bits = 0;
+        if (header.Length < HeaderLength || header[0] != 0x7f || header[1] != (byte)'E' || header[2] != (byte)'L' || header[3] != (byte)'F')
             return null;
         var is64 = header[4] == 2;
         var bigEndian = header[5] == 2;
+        bits = is64 ? 64 : 32;
         var machine = bigEndian ? (header[18] << 8) | header[19] : header[18] | (header[19] << 8);
         return machine switch
         {

@@ -171,6 +171,9 @@ public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<Target
                 "Report this with the interpreter's version.");
         }
 
+        if (PlatformMachine.Mismatch(platform, description.Program) is { } mismatch)
+            throw Fail(interpreter, $"{path} (Python {version}) cannot build the wheels it names: {mismatch}");
+
         if (description.Pip is null)
         {
             throw Fail(interpreter, $"{path} (Python {version}) cannot import pip, which builds the wheels. " +
@@ -259,7 +262,7 @@ public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<Target
     // The JSON line discover_target.py prints.
     private sealed record Description(
         string? Executable, string? Version, string? Interpreter, string? Abi, string? Platform,
-        string[]? Supported, string? SupportedSource, string? Pip, string[]? Prefixes);
+        string[]? Supported, string? SupportedSource, string? Pip, string[]? Prefixes, string? Program);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build target {Target}: {Interpreter} (Python {Version}) on {Environment}, {SupportedCount} supported tags")]
     private partial void LogDiscovered(string target, string interpreter, string version, int supportedCount, string environment);

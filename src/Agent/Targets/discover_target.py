@@ -52,6 +52,20 @@ def platform_tag():
     return plat
 
 
+def running_program():
+    # The ELF header of the program running this script (qemu-user shows the emulated one) as hex: its class and
+    # machine say what the interpreter really is, which a wrapper or a personality (setarch, linux32) cannot change,
+    # unlike sysconfig's platform. None where /proc is missing or the program is not ELF.
+    try:
+        with open("/proc/self/exe", "rb") as program:
+            header = bytearray(program.read(20))
+    except Exception:
+        return None
+    if len(header) < 20 or header[:4] != bytearray(b"\x7fELF"):
+        return None
+    return "".join("%02x" % byte for byte in header)
+
+
 def pip_supported():
     try:
         from pip._internal.utils.compatibility_tags import get_supported  # pip >= 20
@@ -99,4 +113,5 @@ print(json.dumps({
     "supported_source": supported_source,
     "pip": pip_version(),
     "prefixes": prefixes(),
+    "program": running_program(),
 }))

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Queue;
 using PypiForge.Agent.Sandbox;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Agent.Remote;

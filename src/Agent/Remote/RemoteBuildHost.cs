@@ -5,7 +5,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Agent.Remote;
@@ -79,7 +79,7 @@ public sealed class RemoteBuildHost(
         }
     }
 
-    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var fileName = Path.GetFileName(wheelPath);

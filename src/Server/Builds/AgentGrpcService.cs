@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Remote;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Hosting;
 using PypiForge.Server.Queue;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Queue;
+using PypiForge.Protos.Jobs;
 using PypiForge.Server.Queue;
 
 namespace PypiForge.Server.Builds;

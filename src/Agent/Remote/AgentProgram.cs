@@ -2,16 +2,15 @@ using System.Reflection;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
-using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
-using PypiForge.Agent.Queue;
 using PypiForge.Agent.Sandbox;
 using PypiForge.Protos.Jobs;
+using PypiForge.Protos.Queue;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Agent.Remote;
@@ -108,7 +107,7 @@ public static class AgentProgram
         }
 
         var remote = host.Services.GetRequiredService<IOptions<RemoteAgentOptions>>().Value;
-        var queue = host.Services.GetRequiredService<IOptions<QueueStorageOptions>>().Value;
+        var queue = host.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (queue.Storage != QueueStorageKind.PostgreSql)
         {
             await Console.Error.WriteLineAsync("The PypiForge agent cannot start: Queue:Storage is InMemory, which only the server's embedded agent can share; give --hangfire \"Host=…\".");
@@ -133,11 +132,7 @@ public static class AgentProgram
     {
         services.AddOptions<RemoteAgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RemoteAgentOptions>, RemoteAgentOptionsValidator>();
-        services.AddQueueStorage(configuration);
-        services.AddHangfire(static configuration => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        services.AddHangfireQueue(configuration);
         services.AddSingleton(static sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Server!));
         services.AddSingleton(static sp =>
         {

@@ -110,7 +110,7 @@ public static class RemoteAgent
             return 2;
         }
 
-        var remote = host.Services.GetRequiredService<IOptions<RemoteAgentOptions>>().Value;
+        var remote = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
         var queue = host.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (queue.Storage != QueueStorageKind.PostgreSql)
         {

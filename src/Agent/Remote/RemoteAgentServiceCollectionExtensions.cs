@@ -16,13 +16,13 @@ public static class RemoteAgentServiceCollectionExtensions
     /// <summary>An agent that reports to a remote server: Hangfire on the shared storage, the build agent, and the gRPC host.</summary>
     public static IServiceCollection AddRemoteBuildAgent(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RemoteAgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RemoteAgentOptions>, RemoteAgentOptionsValidator>();
+        // The Agent section is bound once, by AddBuildAgent; a remote agent checks its own keys of it as well.
+        services.AddSingleton<IValidateOptions<AgentOptions>, RemoteAgentOptionsValidator>();
         services.AddHangfireQueue(configuration);
-        services.AddSingleton(static sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Server!));
+        services.AddSingleton(static sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<AgentOptions>>().Value.Server!));
         services.AddSingleton(static sp =>
         {
-            var token = sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Token;
+            var token = sp.GetRequiredService<IOptions<AgentOptions>>().Value.Token;
             CallInvoker invoker = sp.GetRequiredService<GrpcChannel>().CreateCallInvoker();
             if (!string.IsNullOrEmpty(token))
             {

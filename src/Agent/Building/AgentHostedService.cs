@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Queue;
+using PypiForge.Protos.Queue;
 using PypiForge.Agent.Sandbox;
 using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
@@ -15,7 +15,7 @@ namespace PypiForge.Agent.Building;
 /// exactly those targets' queues. Hangfire's server registry is then the list of live agents and their targets.</summary>
 public sealed class AgentHostedService(
     IOptions<AgentOptions> options,
-    IOptions<QueueStorageOptions> queueOptions,
+    IOptions<QueueOptions> queueOptions,
     TargetDiscovery discovery,
     BuildSandbox sandbox,
     TargetRegistry registry,

@@ -2,7 +2,9 @@ using PypiForge.Agent.Sandbox;
 
 namespace PypiForge.Agent.Building;
 
-/// <summary>How an agent builds. Bound from the "Agent" configuration section.</summary>
+/// <summary>How an agent builds, and how a remote agent reaches its server. Bound from the "Agent" configuration section,
+/// by the server for its embedded agent and by remote agents. <see cref="Server"/>, <see cref="Token"/> and
+/// <see cref="IndexUrl"/> are a remote agent's own (checked by RemoteAgentOptionsValidator); the embedded agent ignores them.</summary>
 public sealed class AgentOptions
 {
     public const string Section = "Agent";
@@ -40,4 +42,13 @@ public sealed class AgentOptions
 
     /// <summary>Memory, processes, scratch space and priority of each build.</summary>
     public BuildLimits Limits { get; set; } = new();
+
+    /// <summary>Remote agents: the server's gRPC address, e.g. http://pypi.example:50051 (--server).</summary>
+    public Uri? Server { get; set; }
+
+    /// <summary>Remote agents: sent on every call as "authorization: Bearer &lt;token&gt;" (--token); empty sends none.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Remote agents: the index pip reads from. Default: the server's /simple/ on the --server host and the HTTP port the server reports.</summary>
+    public Uri? IndexUrl { get; set; }
 }

@@ -68,7 +68,7 @@ public sealed class BuildJob(
             var wheels = new List<PublishedWheel>();
             foreach (var wheel in BuiltWheels.In(wheelDirectory))
             {
-                wheels.Add(await host.PublishAsync(buildId, buildTarget, wheel, CancellationToken.None));
+                wheels.Add(await host.PublishAsync(buildId, buildTarget.Tags, wheel, CancellationToken.None));
             }
 
             var duration = Stopwatch.GetElapsedTime(started);

@@ -1,5 +1,6 @@
 using System.Text;
 using PypiForge.Agent.Pip;
+using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Agent.Building;
 

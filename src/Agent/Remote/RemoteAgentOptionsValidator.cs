@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
 
 namespace PypiForge.Agent.Remote;
 
-internal sealed class RemoteAgentOptionsValidator : IValidateOptions<RemoteAgentOptions>
+/// <summary>A remote agent's own keys of the Agent section (the embedded agent has no server to reach); the build keys are
+/// <see cref="AgentOptionsValidator"/>'s.</summary>
+internal sealed class RemoteAgentOptionsValidator : IValidateOptions<AgentOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RemoteAgentOptions options)
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var failures = new List<string>();
         if (options.Server is null)

@@ -5,7 +5,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Agent.Remote;
@@ -15,8 +15,7 @@ namespace PypiForge.Agent.Remote;
 /// <see cref="RetryWindow"/>, so a server restart loses no finished build.</summary>
 public sealed class RemoteBuildHost(
     AgentService.AgentServiceClient client,
-    IOptions<RemoteAgentOptions> options,
-    IOptions<AgentOptions> agentOptions,
+    IOptions<AgentOptions> options,
     ILogger<RemoteBuildHost> logger) : IBuildHost, IDisposable
 {
     /// <summary>How long a call to the server is retried while it does not answer.</summary>
@@ -57,7 +56,7 @@ public sealed class RemoteBuildHost(
             return null;
         }
 
-        var logPath = Path.Combine(agentOptions.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId, target + ".log");
+        var logPath = Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId, target + ".log");
         var session = new RemoteLogSession(client, buildId, target, response.Claim, logger);
         if (sessions.TryRemove((buildId, target), out var stale))
         {
@@ -79,7 +78,7 @@ public sealed class RemoteBuildHost(
         }
     }
 
-    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var fileName = Path.GetFileName(wheelPath);
@@ -213,7 +212,7 @@ public sealed class RemoteBuildHost(
     {
         try
         {
-            var folder = Path.Combine(agentOptions.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId);
+            var folder = Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId);
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PypiForge.Agent.Sandbox;
 using PypiForge.Packaging;
+using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Agent.Targets;
 
@@ -26,22 +27,11 @@ public sealed partial record BuildTarget(
     public bool PipSupportsPep517Flag =>
         PipVersion is not null && PackageVersion.TryParse(PipVersion, out var version) && version >= PackageVersion.Parse("19.0");
 
-    /// <summary>
-    /// True when this target can install a wheel with these tags: a pure wheel (platform
-    /// <c>any</c>) whose python tag the target supports, or a wheel with any tag in
-    /// <see cref="Supported"/>.
-    /// </summary>
-    public bool Accepts(WheelFilename wheel)
-    {
-        ArgumentNullException.ThrowIfNull(wheel);
-        if (wheel.IsPure && wheel.PythonTags.Any(python => Supported.Any(tag => SameTag(tag.Interpreter, python))))
-            return true;
+    /// <summary>The name and tags the publisher checks a built wheel against (<see cref="TargetTags.Accepts"/>).</summary>
+    public TargetTags Tags => new(Name, Supported);
 
-        return wheel.Tags.Any(candidate => Supported.Any(tag =>
-            SameTag(tag.Interpreter, candidate.Interpreter)
-            && SameTag(tag.Abi, candidate.Abi)
-            && SameTag(tag.Platform, candidate.Platform)));
-    }
+    /// <summary>True when this target can install a wheel with these tags (<see cref="TargetTags.Accepts"/>).</summary>
+    public bool Accepts(WheelFilename wheel) => Tags.Accepts(wheel);
 
     /// <summary>
     /// The queue name for a tag: lowercase letters, digits, <c>_</c> and <c>-</c> only, which
@@ -74,10 +64,6 @@ public sealed partial record BuildTarget(
         && Supported.SequenceEqual(other.Supported);
 
     public override int GetHashCode() => HashCode.Combine(Name, Interpreter, PythonVersion, Tag, Supported.Count);
-
-    // Tools write tags in lowercase, but a hand-made file name may not; pip (packaging.tags)
-    // lowercases tags before comparing them, so case must not decide here either.
-    private static bool SameTag(string left, string right) => string.Equals(left, right, StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"\A[a-z0-9_-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex QueueName();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using PypiForge.Agent.Sandbox;
 
 namespace PypiForge.Server.Auth;
 
@@ -20,7 +19,7 @@ public sealed class LoopbackPeers(IConfiguration configuration)
 
     /// <summary>Builds run as this server's own user: its embedded agent is on and sandboxes without uids of their own.</summary>
     public bool BuildsShareServerUser { get; } =
-        configuration.GetValue("Queue:EmbeddedAgent", true) && !Posix.IsRoot;
+        configuration.GetValue("Queue:EmbeddedAgent", true) && !(OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess);
 
     /// <summary>True when the connection's client socket is owned by a build sandbox's user (or cannot be looked up while
     /// builds share this server's user).</summary>

@@ -1,10 +1,9 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Remote;
+using PypiForge.Protos.Jobs;
+using PypiForge.Protos.Queue;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Hosting;
-using PypiForge.Server.Queue;
 
 namespace PypiForge.Server.Builds;
 

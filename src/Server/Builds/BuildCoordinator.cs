@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hangfire;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Building;
 using PypiForge.Packaging;
 using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;

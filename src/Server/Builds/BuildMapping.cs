@@ -1,5 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using PypiForge.Agent.Building;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 
 namespace PypiForge.Server.Builds;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
-using PypiForge.Agent.Queue;
+using PypiForge.Protos.Queue;
+using PypiForge.Protos.Jobs;
 using PypiForge.Server.Queue;
 
 namespace PypiForge.Server.Builds;
@@ -14,8 +15,8 @@ public static class BuildsServiceCollectionExtensions
         services.AddGrpcHealthChecks();
         services.AddSingleton<LiveTargets>();
         services.AddSingleton<IBuildStore>(static sp =>
-            sp.GetRequiredService<IOptions<QueueStorageOptions>>().Value.Storage == QueueStorageKind.PostgreSql
-                ? new PostgreSqlBuildStore(sp.GetRequiredService<IOptions<QueueStorageOptions>>(), sp.GetRequiredService<Hangfire.JobStorage>())
+            sp.GetRequiredService<IOptions<QueueOptions>>().Value.Storage == QueueStorageKind.PostgreSql
+                ? new PostgreSqlBuildStore(sp.GetRequiredService<IOptions<QueueOptions>>(), sp.GetRequiredService<Hangfire.JobStorage>())
                 : new MemoryBuildStore());
         services.AddSingleton(static sp => new BuildCoordinator(
             sp.GetRequiredService<Hangfire.IBackgroundJobClient>(),

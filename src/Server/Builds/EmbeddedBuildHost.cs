@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
@@ -113,7 +112,7 @@ public sealed class EmbeddedBuildHost(
         BuildCoordinator.Publish(record, new LogLine { Target = target, Line = line, Time = Timestamp.FromDateTimeOffset(time.GetUtcNow()) });
     }
 
-    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken)
     {
         var result = await publisher.PublishAsync(target, wheelPath, cancellationToken);
         if (result.Outcome == WheelPublishOutcome.Published)

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using PypiForge.Agent.Building;
+using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Server.Builds;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PypiForge.Agent.Queue;
+using PypiForge.Protos.Queue;
 
 namespace PypiForge.Server.Builds;
 
@@ -13,7 +13,7 @@ internal sealed class PostgreSqlBuildStore : IBuildStore, IDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly string table;
 
-    public PostgreSqlBuildStore(IOptions<QueueStorageOptions> options, JobStorage storage)
+    public PostgreSqlBuildStore(IOptions<QueueOptions> options, JobStorage storage)
     {
         // Hangfire creates the schema when its storage starts; the table goes in after it (storage is resolved first).
         _ = storage;

@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
+using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Hosting;
@@ -90,7 +89,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTarg
         }
     }
 
-    private BuildTarget Check(PublishWheelHeader header, long maxBytes)
+    private TargetTags Check(PublishWheelHeader header, long maxBytes)
     {
         var name = header.FileName;
         if (string.IsNullOrEmpty(name) || name.Length > 255 || name != Path.GetFileName(name) || name.Contains('\\', StringComparison.Ordinal)
@@ -140,7 +139,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTarg
             throw Fail(StatusCode.InvalidArgument, refusal);
         }
 
-        return new BuildTarget(header.Target, "(remote agent)", string.Empty, targetTag, supported);
+        return new TargetTags(header.Target, supported);
     }
 
     private static RpcException Fail(StatusCode code, string message) => new(new Status(code, message));

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using PypiForge.Agent.Building;
+using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Server.Builds;
 

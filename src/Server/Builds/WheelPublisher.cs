@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
+using PypiForge.Protos.Jobs;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Hosting;
 
@@ -20,7 +19,7 @@ public sealed partial class WheelPublisher(
     private readonly string root = options.Value.RootPath;
     private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
 
-    public async Task<PublishedWheel> PublishAsync(BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(TargetTags target, string wheelPath, CancellationToken cancellationToken)
     {
         var fileName = Path.GetFileName(wheelPath);
         var info = new FileInfo(wheelPath);

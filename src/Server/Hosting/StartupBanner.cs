@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
+using PypiForge.Protos.Queue;
 using PypiForge.Server.Catalog;
-using PypiForge.Server.Queue;
 
 namespace PypiForge.Server.Hosting;
 

@@ -1,21 +1,21 @@
 using Hangfire;
-using PypiForge.Agent.Queue;
+using PypiForge.Protos.Queue;
 
 namespace PypiForge.Server.Queue;
 
 /// <summary>Hangfire is the queue. Its storage is chosen by Queue:Storage (in-memory by default, or PostgreSQL shared
-/// with remote agents) in <see cref="QueueStorageServiceCollectionExtensions"/>.</summary>
+/// with remote agents) and its job format set in <see cref="QueueStorageServiceCollectionExtensions.AddHangfireQueue"/>,
+/// which remote agents call too.</summary>
 public static class QueueServiceCollectionExtensions
 {
     public static IServiceCollection AddBuildQueue(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.Section))
+        // The section is bound with the storage settings (AddHangfireQueue); the largest wheel is the server's own key.
+        services.AddOptions<QueueOptions>()
             .Validate(static o => o.MaxWheelBytes is >= 1024 and <= 16L * 1024 * 1024 * 1024, "Queue:MaxWheelBytes must be from 1024 to 17179869184 bytes (default 536870912).")
             .ValidateOnStart();
-
-        // Registered before AddHangfire, so Hangfire's services use this host's storage and not the process-wide
-        // JobStorage.Current (several hosts can live in one process, e.g. in tests).
-        services.AddQueueStorage(configuration);
+        services.AddHangfireQueue(configuration, static (sp, hangfire) => hangfire
+            .UseLogProvider(new HangfireLogBridge(sp.GetRequiredService<ILoggerFactory>())));
 
         // With IAntiforgery registered, the dashboard puts a token in its pages and refuses a POST (delete, requeue)
         // that does not carry it back with its cookie: a page on another site cannot forge one.
@@ -24,11 +24,6 @@ public static class QueueServiceCollectionExtensions
             o.Cookie.Name = "pypiforge-dashboard-antiforgery";
             o.Cookie.Path = "/hangfire";
         });
-        services.AddHangfire(static (sp, configuration) => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseLogProvider(new HangfireLogBridge(sp.GetRequiredService<ILoggerFactory>())));
         return services;
     }
 

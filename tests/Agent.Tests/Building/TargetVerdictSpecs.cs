@@ -1,5 +1,6 @@
 using PypiForge.Agent.Building;
 using PypiForge.Agent.Pip;
+using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Agent.Tests.Building;
 

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PypiForge.Agent.Building;
-using PypiForge.Agent.Targets;
 using PypiForge.Packaging;
+using PypiForge.Protos.Jobs;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Tests.Support;
 using PypiForge.Server.Upstream;
@@ -238,7 +237,7 @@ public sealed class UpstreamCacheSpecs
         upstream.AddFile("pf-pure", name, upstreamBytesDiffer ? [.. built, 0] : built);
         await using var proxy = await StartProxyAsync(upstream);
         Assert.True(WheelTag.TryParse("py3-none-any", out var tag));
-        var target = new BuildTarget("py3-none-any", "/usr/bin/python3", "3.11.0", tag!, [tag!]);
+        var target = new TargetTags("py3-none-any", [tag!]);
 
         var published = await proxy.Services.GetRequiredService<WheelPublisher>().PublishAsync(target, DistFixtures.Path(name), CancellationToken.None);
 

@@ -1,10 +1,17 @@
-namespace PypiForge.Agent.Queue;
+namespace PypiForge.Protos.Queue;
 
-/// <summary>Where Hangfire keeps its queues, and how agents find them. Bound from the "Queue" section by the server
-/// and by remote agents alike: both must point at the same storage.</summary>
-public sealed class QueueStorageOptions
+/// <summary>The job queue: where Hangfire keeps it, and how agents find it. Bound from the "Queue" section by the server
+/// and by remote agents alike: both must point at the same storage. <see cref="EmbeddedAgent"/> and
+/// <see cref="MaxWheelBytes"/> are the server's own; an agent ignores them.</summary>
+public sealed class QueueOptions
 {
     public const string Section = "Queue";
+
+    /// <summary>Server: run an agent inside the server, building with Agent:Interpreters. Switch off when only remote agents build.</summary>
+    public bool EmbeddedAgent { get; set; } = true;
+
+    /// <summary>Server: the largest wheel a remote agent may send (PublishWheel).</summary>
+    public long MaxWheelBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>InMemory (default: one process, the embedded agent only) or PostgreSql (shared with remote agents).</summary>
     public QueueStorageKind Storage { get; set; } = QueueStorageKind.InMemory;

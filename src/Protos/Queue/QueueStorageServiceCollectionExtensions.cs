@@ -6,25 +6,46 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace PypiForge.Agent.Queue;
+namespace PypiForge.Protos.Queue;
 
-/// <summary>Hangfire's storage, chosen by Queue:Storage in this one place, for the server and remote agents alike.</summary>
+/// <summary>Hangfire, the queue the server and remote agents share: its storage, chosen by Queue:Storage, and the way jobs
+/// are written into it, both in this one place.</summary>
 public static class QueueStorageServiceCollectionExtensions
 {
-    /// <summary>Registers the storage as this host's own JobStorage singleton. Call before AddHangfire, so Hangfire's services
-    /// use it rather than the process-wide JobStorage.Current (several hosts can live in one process, e.g. in tests).</summary>
-    public static IServiceCollection AddQueueStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Hangfire on this host's queue storage. The server and remote agents both call this: a job one process
+    /// enqueues another deserializes, so the storage (the "Queue" section), the data compatibility level and the
+    /// serializer settings must agree. <paramref name="configure"/> adds what only this host needs (e.g. a log provider).</summary>
+    public static IServiceCollection AddHangfireQueue(
+        this IServiceCollection services, IConfiguration configuration, Action<IServiceProvider, IGlobalConfiguration>? configure = null)
     {
-        services.AddOptions<QueueStorageOptions>().Bind(configuration.GetSection(QueueStorageOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QueueStorageOptions>, QueueStorageOptionsValidator>();
+        // Registered before AddHangfire, so Hangfire's services use this host's storage and not the process-wide
+        // JobStorage.Current (several hosts can live in one process, e.g. in tests).
+        services.AddQueueStorage(configuration);
+        services.AddHangfire((sp, hangfire) =>
+        {
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            configure?.Invoke(sp, hangfire);
+        });
+        return services;
+    }
+
+    /// <summary>Registers the storage as this host's own JobStorage singleton, before AddHangfire, so Hangfire's services
+    /// use it rather than the process-wide JobStorage.Current.</summary>
+    private static IServiceCollection AddQueueStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
         services.AddSingleton<JobStorage>(static sp =>
         {
             // Hangfire's global configuration (log provider, serializer) must be in place before storage starts.
             sp.GetRequiredService<IGlobalConfiguration>();
-            QueueStorageOptions options;
+            QueueOptions options;
             try
             {
-                options = sp.GetRequiredService<IOptions<QueueStorageOptions>>().Value;
+                options = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
             }
             catch (OptionsValidationException)
             {
@@ -38,7 +59,7 @@ public static class QueueStorageServiceCollectionExtensions
         return services;
     }
 
-    public static JobStorage Create(QueueStorageOptions options)
+    public static JobStorage Create(QueueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Storage != QueueStorageKind.PostgreSql)
@@ -50,7 +71,7 @@ public static class QueueStorageServiceCollectionExtensions
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(options.ConnectionString!, storageOptions), storageOptions);
     }
 
-    internal static PostgreSqlStorageOptions PostgreSqlOptions(QueueStorageOptions options) => new()
+    internal static PostgreSqlStorageOptions PostgreSqlOptions(QueueOptions options) => new()
     {
         SchemaName = options.Schema,
         PrepareSchemaIfNecessary = true,

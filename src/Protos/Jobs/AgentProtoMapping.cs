@@ -1,7 +1,6 @@
-using PypiForge.Agent.Building;
 using PypiForge.Protos.V1;
 
-namespace PypiForge.Agent.Remote;
+namespace PypiForge.Protos.Jobs;
 
 /// <summary>Agent-service messages to and from the build types both sides share.</summary>
 public static class AgentProtoMapping

@@ -1,6 +1,4 @@
-using PypiForge.Agent.Targets;
-
-namespace PypiForge.Agent.Building;
+namespace PypiForge.Protos.Jobs;
 
 /// <summary>What a build job needs from the server. The server implements it in-process for its embedded agent;
 /// a remote agent implements it over gRPC. The server stays the only writer of the package folder.</summary>
@@ -17,7 +15,7 @@ public interface IBuildHost
     void Log(string buildId, string target, string line);
 
     /// <summary>Checks a produced wheel and publishes it into the served folder (or explains why not).</summary>
-    Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken);
+    Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken);
 
     /// <summary>Whether a person cancelled the build (asked when a job was stopped, to tell cancellation from shutdown).</summary>
     Task<bool> CancelRequestedAsync(string buildId, string target);

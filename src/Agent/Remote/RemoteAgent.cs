@@ -1,25 +1,19 @@
 using System.Reflection;
-using Grpc.Core;
-using Grpc.Core.Interceptors;
-using Grpc.Net.Client;
-using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
-using PypiForge.Agent.Queue;
-using PypiForge.Agent.Sandbox;
-using PypiForge.Protos.V1;
+using PypiForge.Protos.Queue;
 
 namespace PypiForge.Agent.Remote;
 
-/// <summary>The remote agent executable:
+/// <summary>The remote agent's command line and start-up (the steps of <see cref="Program.Main"/>):
 /// <c>PYPIFORGE_AGENT__TOKEN=… dotnet run --project src/Agent -- --server http://HOST:50051 --hangfire "Host=…" --Agent:Interpreters:0 python3.12</c>.
 /// It serves its targets' queues in the shared PostgreSQL storage, reads sources from the server's /simple/ and
 /// sends what it builds to the server, which publishes it.</summary>
-public static class AgentProgram
+public static class RemoteAgent
 {
     /// <summary>Short command-line switches for the keys an agent needs.</summary>
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -52,14 +46,12 @@ public static class AgentProgram
         """;
 
     private static string Version =>
-        typeof(AgentProgram).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        typeof(RemoteAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    public static async Task<int> Main(string[] args)
+    /// <summary>Answers --help and --version; null when the arguments ask for the agent itself.</summary>
+    public static async Task<int?> AnswerAsync(string[] args)
     {
-        // An operator tool, not the agent: runs one command in the build sandbox (src/Agent/Sandbox/SandboxRunCommand.cs).
-        if (args.Length > 0 && args[0] == SandboxRunCommand.Verb)
-            return await SandboxRunCommand.RunAsync(args[1..]);
-
+        ArgumentNullException.ThrowIfNull(args);
         if (args is ["help", ..] || args.Any(static a => a is "--help" or "-h" or "-?"))
         {
             await Console.Out.WriteLineAsync(Usage);
@@ -72,15 +64,27 @@ public static class AgentProgram
             return 0;
         }
 
+        return null;
+    }
+
+    /// <summary>The agent's host builder with its configuration: defaults, PYPIFORGE_ environment variables, then the
+    /// command line with its short switches.</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = false });
 
         // A remote agent shares its queue with the server, so it is PostgreSQL unless configured otherwise.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queue:Storage"] = nameof(QueueStorageKind.PostgreSql) });
         builder.Configuration.AddEnvironmentVariables("PYPIFORGE_");
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
-        builder.Services.AddRemoteBuildAgent(builder.Configuration);
+        return builder;
+    }
 
-        using var host = builder.Build();
+    /// <summary>Checks the configuration (exit code 2 with every mistake when it is invalid), then runs the agent until it
+    /// is stopped (0) or its queue storage cannot be reached (1).</summary>
+    public static async Task<int> RunAsync(IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
         try
         {
             host.Services.GetService<IStartupValidator>()?.Validate();
@@ -106,15 +110,15 @@ public static class AgentProgram
             return 2;
         }
 
-        var remote = host.Services.GetRequiredService<IOptions<RemoteAgentOptions>>().Value;
-        var queue = host.Services.GetRequiredService<IOptions<QueueStorageOptions>>().Value;
+        var remote = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        var queue = host.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (queue.Storage != QueueStorageKind.PostgreSql)
         {
             await Console.Error.WriteLineAsync("The PypiForge agent cannot start: Queue:Storage is InMemory, which only the server's embedded agent can share; give --hangfire \"Host=…\".");
             return 2;
         }
 
-        AgentLog.RemoteStarted(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentProgram)), remote.Server!.ToString(), queue.Storage.ToString(), queue.Schema);
+        AgentLog.RemoteStarted(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RemoteAgent)), remote.Server!.ToString(), queue.Storage.ToString(), queue.Schema);
         try
         {
             await host.RunAsync();
@@ -125,38 +129,5 @@ public static class AgentProgram
             await Console.Error.WriteLineAsync($"The PypiForge agent cannot reach its queue storage (Queue:ConnectionString, --hangfire): {ex.Message}");
             return 1;
         }
-    }
-
-    /// <summary>An agent that reports to a remote server: Hangfire on the shared storage, the build agent, and the gRPC host.</summary>
-    public static IServiceCollection AddRemoteBuildAgent(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<RemoteAgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RemoteAgentOptions>, RemoteAgentOptionsValidator>();
-        services.AddQueueStorage(configuration);
-        services.AddHangfire(static configuration => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
-        services.AddSingleton(static sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Server!));
-        services.AddSingleton(static sp =>
-        {
-            var token = sp.GetRequiredService<IOptions<RemoteAgentOptions>>().Value.Token;
-            CallInvoker invoker = sp.GetRequiredService<GrpcChannel>().CreateCallInvoker();
-            if (!string.IsNullOrEmpty(token))
-            {
-                // Every call carries the agent's token; the server's "agent" policy checks it.
-                invoker = invoker.Intercept(metadata =>
-                {
-                    metadata.Add("authorization", "Bearer " + token);
-                    return metadata;
-                });
-            }
-
-            return new AgentService.AgentServiceClient(invoker);
-        });
-        services.AddSingleton<RemoteBuildHost>();
-        services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<RemoteBuildHost>());
-        services.AddBuildAgent(configuration);
-        return services;
     }
 }

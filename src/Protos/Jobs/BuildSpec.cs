@@ -1,4 +1,4 @@
-namespace PypiForge.Agent.Building;
+namespace PypiForge.Protos.Jobs;
 
 /// <summary>What one target of a build must do.</summary>
 /// <param name="Requirements">Validated PEP 508 requirement strings.</param>

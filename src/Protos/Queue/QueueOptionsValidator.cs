@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace PypiForge.Agent.Queue;
+namespace PypiForge.Protos.Queue;
 
-/// <summary>Start-up checks of the queue storage settings; every message names its key.</summary>
-public sealed partial class QueueStorageOptionsValidator : IValidateOptions<QueueStorageOptions>
+/// <summary>Start-up checks of the queue storage settings; every message names its key. (The server checks its own
+/// Queue:MaxWheelBytes where it registers the queue.)</summary>
+public sealed partial class QueueOptionsValidator : IValidateOptions<QueueOptions>
 {
-    public ValidateOptionsResult Validate(string? name, QueueStorageOptions options)
+    public ValidateOptionsResult Validate(string? name, QueueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();

@@ -1,4 +1,4 @@
-namespace PypiForge.Agent.Building;
+namespace PypiForge.Protos.Jobs;
 
 public enum TargetState
 {

@@ -8,11 +8,12 @@ using PypiForge.Server.Hosting;
 namespace PypiForge.Server.Builds;
 
 /// <summary>The internal gRPC service remote agents report to: the same calls the embedded agent makes in-process
-/// (<see cref="EmbeddedBuildHost"/>), plus the wheel upload. The server stays the only writer of the package folder.
-/// Callers need the "agent" permission, and every call after BeginTarget the claim it returned (<see cref="HeldTargets"/>).</summary>
+/// (<see cref="ServerBuildHost"/>), plus the wheel upload. The server stays the only writer of the package folder.
+/// Callers need the "agent" permission, and every call after BeginTarget the claim it returned (<see cref="HeldTargets"/>).
+/// It checks and maps messages and nothing else.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Auth.Policies.Agent)]
 public sealed class AgentGrpcService(
-    EmbeddedBuildHost host,
+    ServerBuildHost host,
     HeldTargets held,
     RemoteWheelReceiver receiver,
     ServerEndpoints endpoints,
@@ -47,21 +48,10 @@ public sealed class AgentGrpcService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxLinesPerCall} lines per AppendLog call; send them in batches."));
         }
 
-        var (_, target) = held.Require(request.BuildId, request.Target, request.Claim);
+        var target = held.Require(request.BuildId, request.Target, request.Claim);
         var lines = request.Lines.Select(static l => l.Length > MaxLineLength ? l[..MaxLineLength] + "…" : l).ToList();
-        foreach (var line in lines)
-        {
-            host.Log(request.BuildId, request.Target, line);
-        }
-
-        if (lines.Count > 0)
-        {
-            // The embedded agent's pip writes this file itself; a remote agent's lines are appended here.
-            Directory.CreateDirectory(Path.GetDirectoryName(target.LogPath)!);
-            await File.AppendAllLinesAsync(target.LogPath, lines, context.CancellationToken);
-        }
-
-        return new AppendLogResponse { CancelRequested = target.CancelRequested };
+        var cancelRequested = await host.AppendRemoteLogAsync(target, request.Target, lines, context.CancellationToken);
+        return new AppendLogResponse { CancelRequested = cancelRequested };
     }
 
     public override async Task<PublishWheelResponse> PublishWheel(IAsyncStreamReader<PublishWheelChunk> requestStream, ServerCallContext context)

@@ -4,10 +4,10 @@ using PypiForge.Protos.V1;
 
 namespace PypiForge.Server.Builds;
 
-/// <summary>Records to API messages. Call with the record's lock held.</summary>
+/// <summary>Snapshots and changes of builds to API messages, and API states to domain ones.</summary>
 internal static class BuildMapping
 {
-    public static Build ToProto(BuildRecord record)
+    public static Build ToProto(BuildSnapshot record)
     {
         var build = new Build
         {
@@ -62,6 +62,10 @@ internal static class BuildMapping
 
         return build;
     }
+
+    public static BuildEvent ToProto(BuildChange change) => change.Build is { } build
+        ? new BuildEvent { Build = ToProto(build) }
+        : new BuildEvent { Log = new LogLine { Target = change.Line!.Target, Line = change.Line.Line, Time = Timestamp.FromDateTimeOffset(change.Line.Time) } };
 
     public static BuildState ToProto(TargetState state) => state switch
     {

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using PypiForge.Protos.Jobs;
-using PypiForge.Protos.V1;
 
 namespace PypiForge.Server.Builds;
 
-/// <summary>A build and its targets. Mutable, guarded by <see cref="Sync"/>; readers get proto snapshots.</summary>
+/// <summary>A build, its targets and its watchers. Changed only by <see cref="BuildRecords"/>, under its lock; readers
+/// get a <see cref="BuildSnapshot"/>.</summary>
 internal sealed class BuildRecord(
     string id,
     IReadOnlyList<string> requirements,
@@ -12,9 +12,10 @@ internal sealed class BuildRecord(
     bool prerelease,
     string? idempotencyKey,
     string dedupeKey,
-    DateTimeOffset createdAt)
+    DateTimeOffset createdAt,
+    IReadOnlyList<TargetRecord> targets)
 {
-    public Lock Sync { get; } = new();
+    private readonly List<Channel<BuildChange>> watchers = [];
 
     public string Id { get; } = id;
 
@@ -30,14 +31,12 @@ internal sealed class BuildRecord(
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
-    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
 
     /// <summary>Bumped on every save, so a late save of an older state never overwrites a newer one.</summary>
-    public long Version { get; set; }
+    public long Version { get; private set; }
 
-    public List<TargetRecord> Targets { get; } = [];
-
-    public List<Channel<BuildEvent>> Watchers { get; } = [];
+    public IReadOnlyList<TargetRecord> Targets { get; } = targets;
 
     public bool IsFinished => Targets.All(static t => t.IsFinished);
 
@@ -50,106 +49,61 @@ internal sealed class BuildRecord(
 
     public TargetRecord? Find(string target) => Targets.FirstOrDefault(t => t.Name == target);
 
-    /// <summary>The record to persist; call under <see cref="Sync"/>.</summary>
+    /// <summary>Notes the moment the last target ended (call after a target finished).</summary>
+    public void NoteFinished(DateTimeOffset now)
+    {
+        if (IsFinished)
+        {
+            FinishedAt = now;
+        }
+    }
+
+    /// <summary>Adds a watcher: told the build now, then every change, until the build ends.</summary>
+    public void AddWatcher(Channel<BuildChange> watcher)
+    {
+        watcher.Writer.TryWrite(BuildChange.Of(Snapshot()));
+        if (IsFinished)
+        {
+            watcher.Writer.TryComplete();
+        }
+        else
+        {
+            watchers.Add(watcher);
+        }
+    }
+
+    /// <summary>Tells every watcher; a snapshot of a finished build is the last thing they hear.</summary>
+    public void Tell(BuildChange change)
+    {
+        var finished = change.Build is not null && IsFinished;
+        foreach (var watcher in watchers)
+        {
+            watcher.Writer.TryWrite(change);
+            if (finished)
+            {
+                watcher.Writer.TryComplete();
+            }
+        }
+
+        if (finished)
+        {
+            watchers.Clear();
+        }
+    }
+
+    public BuildSnapshot Snapshot() => new(
+        Id, Requirements, WithDependencies, Prerelease, IdempotencyKey, CreatedAt, FinishedAt, State, [.. Targets.Select(static t => t.Snapshot())]);
+
+    /// <summary>The record to persist, with the next version.</summary>
     public StoredBuild ToStored() => new(
         Id, ++Version, Requirements, WithDependencies, Prerelease, IdempotencyKey, DedupeKey, CreatedAt, FinishedAt,
-        [.. Targets.Select(static t => new StoredTarget(
-            t.Name, t.LogPath, t.State, t.JobId, [.. t.Wheels], t.Error, [.. t.Tail], t.StartedAt, t.FinishedAt, t.Duration, t.CancelRequested, t.ClaimHash))]);
+        [.. Targets.Select(static t => t.ToStored())]);
 
-    public static BuildRecord FromStored(StoredBuild stored)
-    {
-        var record = new BuildRecord(stored.Id, stored.Requirements, stored.WithDependencies, stored.Prerelease, stored.IdempotencyKey, stored.DedupeKey, stored.CreatedAt)
+    public static BuildRecord FromStored(StoredBuild stored) =>
+        new(stored.Id, stored.Requirements, stored.WithDependencies, stored.Prerelease, stored.IdempotencyKey, stored.DedupeKey, stored.CreatedAt,
+            [.. stored.Targets.Select(TargetRecord.FromStored)])
         {
             FinishedAt = stored.FinishedAt,
             Version = stored.Version,
         };
-        foreach (var t in stored.Targets)
-        {
-            var target = new TargetRecord(t.Name, t.LogPath)
-            {
-                State = t.State,
-                JobId = t.JobId,
-                Error = t.Error,
-                StartedAt = t.StartedAt,
-                FinishedAt = t.FinishedAt,
-                Duration = t.Duration,
-                CancelRequested = t.CancelRequested,
-            };
-            target.RestoreClaim(t.ClaimHash);
-            target.Wheels.AddRange(t.Wheels);
-            foreach (var line in t.Tail)
-            {
-                target.AddLine(line);
-            }
-
-            if (t.CancelRequested)
-            {
-                target.Cancellation.Cancel();
-            }
-
-            record.Targets.Add(target);
-        }
-
-        return record;
-    }
-}
-
-/// <summary>One target of a build.</summary>
-internal sealed class TargetRecord(string name, string logPath)
-{
-    public const int TailLines = 200;
-
-    public string Name { get; } = name;
-
-    public string LogPath { get; } = logPath;
-
-    public TargetState State { get; set; } = TargetState.Queued;
-
-    public string? JobId { get; set; }
-
-    public List<PublishedWheel> Wheels { get; } = [];
-
-    public string? Error { get; set; }
-
-    public Queue<string> Tail { get; } = new();
-
-    public DateTimeOffset? StartedAt { get; set; }
-
-    public DateTimeOffset? FinishedAt { get; set; }
-
-    public TimeSpan? Duration { get; set; }
-
-    public bool CancelRequested { get; set; }
-
-    public CancellationTokenSource Cancellation { get; } = new();
-
-    public bool IsFinished => State is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled;
-
-    /// <summary>The sha256 of the secret the remote agent that began this target holds (null when no remote agent
-    /// holds it). Only the hash is kept, in memory and in PostgreSQL.</summary>
-    public string? ClaimHash { get; private set; }
-
-    /// <summary>A new claim for the remote agent beginning this target; any earlier claim stops working.</summary>
-    public string Claim()
-    {
-        var (secret, hash) = TargetClaim.New();
-        ClaimHash = hash;
-        return secret;
-    }
-
-    /// <summary>No remote agent holds this target (the embedded agent began it, or it ended).</summary>
-    public void Release() => ClaimHash = null;
-
-    public bool IsHeldBy(string? claim) => TargetClaim.Matches(ClaimHash, claim);
-
-    public void RestoreClaim(string? hash) => ClaimHash = hash;
-
-    public void AddLine(string line)
-    {
-        Tail.Enqueue(line);
-        while (Tail.Count > TailLines)
-        {
-            Tail.Dequeue();
-        }
-    }
 }

@@ -23,6 +23,9 @@ internal static partial class BuildsLog
     [LoggerMessage(206, LogLevel.Warning, "Agent {Peer} sent a wheel that was refused ({Status}): {Reason}")]
     public static partial void PublishRefused(ILogger logger, string peer, string status, string reason);
 
+    [LoggerMessage(207, LogLevel.Warning, "Build {BuildId} for {Target}: an agent reported it ended {State}, but it is not running; nothing changed")]
+    public static partial void CompletionIgnored(ILogger logger, string buildId, string target, string state);
+
     [LoggerMessage(220, LogLevel.Error, "Build {BuildId} could not be queued and was failed: {Reason}")]
     public static partial void QueueFailed(ILogger logger, Exception exception, string buildId, string reason);
 

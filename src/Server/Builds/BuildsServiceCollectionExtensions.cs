@@ -14,21 +14,28 @@ public static class BuildsServiceCollectionExtensions
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         services.AddSingleton<LiveTargets>();
+        services.AddSingleton<ILiveTargets>(static sp => sp.GetRequiredService<LiveTargets>());
         services.AddSingleton<IBuildStore>(static sp =>
             sp.GetRequiredService<IOptions<QueueOptions>>().Value.Storage == QueueStorageKind.PostgreSql
                 ? new PostgreSqlBuildStore(sp.GetRequiredService<IOptions<QueueOptions>>(), sp.GetRequiredService<Hangfire.JobStorage>())
                 : new MemoryBuildStore());
-        services.AddSingleton(static sp => new BuildCoordinator(
-            sp.GetRequiredService<Hangfire.IBackgroundJobClient>(),
-            sp.GetRequiredService<LiveTargets>(),
+        services.AddSingleton(static sp => new BuildRecords(
             sp.GetRequiredService<IBuildStore>(),
-            sp.GetRequiredService<IOptions<Catalog.CatalogOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<BuildCoordinator>>()));
+            sp.GetRequiredService<ILogger<BuildRecords>>()));
+        services.AddSingleton(static sp => new BuildScheduler(
+            sp.GetRequiredService<Hangfire.IBackgroundJobClient>(),
+            sp.GetRequiredService<ILiveTargets>(),
+            sp.GetRequiredService<BuildRecords>(),
+            sp.GetRequiredService<IOptions<Catalog.CatalogOptions>>(),
+            sp.GetRequiredService<ILogger<BuildScheduler>>()));
+
+        // Before the embedded agent's hosted service (AddBuildAgent below): saved builds are loaded before it takes a job.
+        services.AddHostedService<BuildStoreStartup>();
         services.AddSingleton<WheelPublisher>();
         services.AddSingleton<BuiltWheelLedger>();
-        services.AddSingleton<EmbeddedBuildHost>();
-        services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<EmbeddedBuildHost>());
+        services.AddSingleton<ServerBuildHost>();
+        services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<ServerBuildHost>());
         services.AddSingleton<HeldTargets>();
         services.AddSingleton<RemoteWheelReceiver>();
         if (configuration.GetSection(QueueOptions.Section).GetValue(nameof(QueueOptions.EmbeddedAgent), true))

@@ -4,17 +4,11 @@ namespace PypiForge.Server.Builds;
 /// queue itself is gone after a restart, so <see cref="MemoryBuildStore"/> keeps nothing.</summary>
 internal interface IBuildStore
 {
-    IReadOnlyList<StoredBuild> LoadAll();
+    /// <summary>Creates what the store needs (its table), once, at start-up (<see cref="BuildStoreStartup"/>).</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredBuild>> LoadAllAsync(CancellationToken cancellationToken);
 
     /// <summary>Saves the build unless a newer version of it is already saved (saves may race).</summary>
     void Save(StoredBuild build);
-}
-
-internal sealed class MemoryBuildStore : IBuildStore
-{
-    public IReadOnlyList<StoredBuild> LoadAll() => [];
-
-    public void Save(StoredBuild build)
-    {
-    }
 }

@@ -9,7 +9,7 @@ namespace PypiForge.Server.Builds;
 /// <summary>The targets some live agent serves, read from Hangfire's own server registry and queues — no registry of ours.</summary>
 /// <remarks>An agent whose last heartbeat is older than Queue:AgentTimeout counts as dead even before a live Hangfire server
 /// removes it from the registry (with only remote agents, a dead one may be the last to have done that).</remarks>
-public sealed class LiveTargets(JobStorage storage, IOptions<QueueOptions> options, TimeProvider time)
+public sealed class LiveTargets(JobStorage storage, IOptions<QueueOptions> options, TimeProvider time) : ILiveTargets
 {
     public IReadOnlyList<Target> List(Func<string, long> running)
     {

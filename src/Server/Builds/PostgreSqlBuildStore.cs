@@ -11,27 +11,35 @@ namespace PypiForge.Server.Builds;
 internal sealed class PostgreSqlBuildStore : IBuildStore, IDisposable
 {
     private readonly NpgsqlDataSource dataSource;
+    private readonly string schema;
     private readonly string table;
 
     public PostgreSqlBuildStore(IOptions<QueueOptions> options, JobStorage storage)
     {
-        // Hangfire creates the schema when its storage starts; the table goes in after it (storage is resolved first).
+        // Hangfire creates its schema when its storage is made; resolving it first puts the table in after it.
         _ = storage;
         var value = options.Value;
         dataSource = NpgsqlDataSource.Create(value.ConnectionString!);
+        schema = value.Schema;
         table = $"\"{value.Schema}\".pypiforge_build";
-        using var command = dataSource.CreateCommand(
-            $"CREATE SCHEMA IF NOT EXISTS \"{value.Schema}\"; "
-            + $"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY, created_at timestamptz NOT NULL, version bigint NOT NULL, data jsonb NOT NULL)");
-        command.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<StoredBuild> LoadAll()
+    /// <summary>Creates the table once, at start-up, before any request or job (it used to be made synchronously in the
+    /// constructor, on whichever request first needed the store).</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        using var command = dataSource.CreateCommand($"SELECT data FROM {table} ORDER BY created_at, id");
-        using var reader = command.ExecuteReader();
+        await using var command = dataSource.CreateCommand(
+            $"CREATE SCHEMA IF NOT EXISTS \"{schema}\"; "
+            + $"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY, created_at timestamptz NOT NULL, version bigint NOT NULL, data jsonb NOT NULL)");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredBuild>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT data FROM {table} ORDER BY created_at, id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var builds = new List<StoredBuild>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             var build = JsonSerializer.Deserialize(reader.GetString(0), StoredBuildJsonContext.Default.StoredBuild);
             if (build is not null)

@@ -11,11 +11,11 @@ using PypiForge.Server.Hosting;
 namespace PypiForge.Server.Builds;
 
 /// <summary>Receives a wheel a remote agent streams: header first, then the bytes, spooled outside the package folder
-/// while hashing. Only a complete stream whose size and sha256 match the header reaches <see cref="EmbeddedBuildHost"/>,
+/// while hashing. Only a complete stream whose size and sha256 match the header reaches <see cref="ServerBuildHost"/>,
 /// which checks the wheel and publishes it atomically; any failure leaves nothing behind. The header is checked first:
 /// the sender holds the running target (<see cref="HeldTargets"/>) and the wheel is the build's to publish
 /// (<see cref="WheelScope"/>), before any byte is written.</summary>
-public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTargets held, IOptions<CatalogOptions> catalogOptions)
+public sealed partial class RemoteWheelReceiver(ServerBuildHost host, HeldTargets held, IOptions<CatalogOptions> catalogOptions)
 {
     /// <summary>Spools live in <c>&lt;state&gt;/agent-uploads/&lt;32 hex&gt;/</c>; a killed server's are removed at start.</summary>
     internal const string SpoolFolder = "agent-uploads";
@@ -133,7 +133,7 @@ public sealed partial class RemoteWheelReceiver(EmbeddedBuildHost host, HeldTarg
             }
         }
 
-        var (build, _) = held.Require(header.BuildId, header.Target, header.Claim);
+        var build = held.Require(header.BuildId, header.Target, header.Claim);
         if (WheelScope.Refusal(wheel, build, targetTag) is { } refusal)
         {
             throw Fail(StatusCode.InvalidArgument, refusal);

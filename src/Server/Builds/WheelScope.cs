@@ -9,11 +9,11 @@ namespace PypiForge.Server.Builds;
 internal static class WheelScope
 {
     /// <summary>Why <paramref name="wheel"/> is not the build's to publish for <paramref name="target"/>, or null.</summary>
-    public static string? Refusal(WheelFilename wheel, BuildRecord build, WheelTag target)
+    public static string? Refusal(WheelFilename wheel, TargetHold.Held build, WheelTag target)
     {
         if (!build.WithDependencies && !Requested(build).Contains(wheel.NormalizedProject))
         {
-            return $"{wheel.FileName} is a wheel of '{wheel.NormalizedProject}', which build {build.Id} did not request "
+            return $"{wheel.FileName} is a wheel of '{wheel.NormalizedProject}', which build {build.BuildId} did not request "
                 + $"({string.Join(", ", Requested(build))}) and, built without dependencies, cannot have made; nothing was published.";
         }
 
@@ -60,7 +60,7 @@ internal static class WheelScope
 
     private static string Version(string interpreter) => interpreter[Implementation(interpreter).Length..];
 
-    private static HashSet<string> Requested(BuildRecord build) =>
+    private static HashSet<string> Requested(TargetHold.Held build) =>
         [.. build.Requirements.Select(static r => Requirement.TryParse(r, out var requirement, out _) ? requirement.NormalizedName : null).OfType<string>()];
 
     private static bool Same(string left, string right) => string.Equals(left, right, StringComparison.OrdinalIgnoreCase);

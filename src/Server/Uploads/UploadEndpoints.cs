@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
-using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Packages;
@@ -31,7 +30,7 @@ public static class UploadEndpoints
         HttpContext context,
         UploadService uploads,
         PackageManager packages,
-        BuildCoordinator builds,
+        BuildScheduler builds,
         IOptions<UploadOptions> options,
         ILogger<UploadService> logger)
     {
@@ -121,17 +120,12 @@ public static class UploadEndpoints
         await Results.Text($"Deleted {files.Count} files of {name} {version}.\n").ExecuteAsync(context);
     }
 
-    private static void QueueBuilds(BuildCoordinator builds, DistributionFilename sdist, List<string> targets, ILogger logger)
+    private static void QueueBuilds(BuildScheduler builds, DistributionFilename sdist, List<string> targets, ILogger logger)
     {
-        try
+        var result = builds.Schedule(new BuildRequest([$"{sdist.NormalizedProject}=={sdist.Version}"], [.. targets], WithDependencies: false));
+        if (result.Refusal is { } refusal)
         {
-            var request = new RequestBuildRequest { Requirements = { $"{sdist.NormalizedProject}=={sdist.Version}" }, NoDeps = true };
-            request.Targets.AddRange(targets);
-            builds.Request(request);
-        }
-        catch (BuildApiException ex)
-        {
-            UploadLog.BuildNotQueued(logger, sdist.FileName, ex.Message);
+            UploadLog.BuildNotQueued(logger, sdist.FileName, refusal);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
-using PypiForge.Protos.V1;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 
@@ -11,7 +10,7 @@ namespace PypiForge.Server.Upstream;
 /// configured target can install, a build of that release is requested once (the idempotency key deduplicates it), so a
 /// later install gets a wheel. The built wheel is merged into the page like any wheel built here. Only what the
 /// cooldown offers is looked at: a release held back upstream is not built here (a built wheel is never held).</summary>
-public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildCoordinator coordinator, ILogger<UpstreamBuilds> logger)
+public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildScheduler scheduler, ILogger<UpstreamBuilds> logger)
 {
     private readonly string[] targets = options.Value.BuildTargetList;
 
@@ -49,22 +48,17 @@ public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildCoord
                 continue;
             }
 
-            try
+            var result = scheduler.Schedule(new BuildRequest(
+                [$"{key}=={version}"], [target], WithDependencies: false, IdempotencyKey: $"upstream:{key}=={version}:{target}"));
+            if (result is ScheduleResult.Accepted accepted)
             {
-                var build = coordinator.Request(new RequestBuildRequest
-                {
-                    Requirements = { $"{key}=={version}" },
-                    Targets = { target },
-                    NoDeps = true,
-                    IdempotencyKey = $"upstream:{key}=={version}:{target}",
-                });
-                UpstreamLog.BuildRequested(logger, key, version, target, build.Id);
+                UpstreamLog.BuildRequested(logger, key, version, target, accepted.Build.Id);
             }
-            catch (BuildApiException ex)
+            else
             {
                 // No agent yet (start-up) or the target is gone: a later request for the page tries again.
                 seen.Remove(listing);
-                UpstreamLog.BuildNotRequested(logger, key, version, target, ex.Message);
+                UpstreamLog.BuildNotRequested(logger, key, version, target, result.Refusal!);
             }
         }
     }

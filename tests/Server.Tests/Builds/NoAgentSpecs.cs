@@ -27,7 +27,7 @@ public sealed class NoAgentSpecs
     public async Task The_service_class_maps_coordinator_errors_to_status_codes()
     {
         await using var host = await ServerHost.StartAsync();
-        var service = new BuildGrpcService((BuildCoordinator)host.Services.GetService(typeof(BuildCoordinator))!);
+        var service = new BuildGrpcService((BuildScheduler)host.Services.GetService(typeof(BuildScheduler))!, (BuildRecords)host.Services.GetService(typeof(BuildRecords))!);
 
         var invalid = await Assert.ThrowsAsync<RpcException>(() => service.RequestBuild(new RequestBuildRequest { Requirements = { "-r reqs.txt" } }, null!));
         var missing = await Assert.ThrowsAsync<RpcException>(() => service.GetBuild(new GetBuildRequest { Id = "x" }, null!));

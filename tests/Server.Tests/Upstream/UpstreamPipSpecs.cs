@@ -159,8 +159,9 @@ public sealed class UpstreamPipSpecs
         const string target = "cp311-cp311-linux_x86_64";
         await using var proxy = await StartProxyAsync(upstream, [], "--Queue:EmbeddedAgent", "true", "--Agent:Interpreters:0", "python3",
             "--Upstream:BuildTargets", target);
-        var coordinator = proxy.Services.GetRequiredService<PypiForge.Server.Builds.BuildCoordinator>();
-        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(coordinator.Targets().Any(t => t.Name == target)), TimeSpan.FromSeconds(30)),
+        var scheduler = proxy.Services.GetRequiredService<PypiForge.Server.Builds.BuildScheduler>();
+        var records = proxy.Services.GetRequiredService<PypiForge.Server.Builds.BuildRecords>();
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(scheduler.Targets().Any(t => t.Name == target)), TimeSpan.FromSeconds(30)),
             "the embedded agent did not register " + target);
 
         await JsonPageAsync(proxy, "pf-cext");
@@ -174,6 +175,6 @@ public sealed class UpstreamPipSpecs
 
         Assert.True(built, string.Join('\n', proxy.Logs.Messages()));
         Assert.Contains("pf-cext-1.0.tar.gz", FilesOf(page).Keys); // the built wheel is merged with the upstream's files
-        Assert.Single(coordinator.List(new Protos.V1.ListBuildsRequest()).Builds); // requested once, however often the page is read
+        Assert.Single(records.List(state: null, project: null, skip: 0, take: int.MaxValue)); // requested once, however often the page is read
     }
 }

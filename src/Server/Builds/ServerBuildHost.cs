@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
-using Google.Protobuf.WellKnownTypes;
 using PypiForge.Protos.Jobs;
-using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Builds;
 
-/// <summary>The server side of the in-process agent: build state, logs and publishing, without a network hop.</summary>
-public sealed class EmbeddedBuildHost(
-    BuildCoordinator coordinator,
+/// <summary>The server's side of every build target, whichever agent runs it: the embedded agent calls it in-process (it
+/// is that agent's <see cref="IBuildHost"/>), a remote agent through <see cref="AgentGrpcService"/> and
+/// <see cref="RemoteWheelReceiver"/>. It adds what an agent needs around <see cref="BuildRecords"/> (a read token for a
+/// private index, the log file of a remote agent) and publishes wheels through <see cref="WheelPublisher"/>.</summary>
+/// <remarks>Was <c>EmbeddedBuildHost</c>, a name that hid that the remote publish path goes through it too.</remarks>
+public sealed class ServerBuildHost(
+    BuildRecords records,
     WheelPublisher publisher,
     ServerEndpoints endpoints,
     AccessPolicy access,
     TokenStore tokens,
     TimeProvider time,
-    ILogger<EmbeddedBuildHost> logger) : IBuildHost
+    ILogger<ServerBuildHost> logger) : IBuildHost
 {
     // A build's read token lives until the build ends, and at most this long if its agent never says so.
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
@@ -55,61 +57,37 @@ public sealed class EmbeddedBuildHost(
 
     private (BuildSpec? Spec, string? Claim) Begin(string buildId, string target, bool remote)
     {
-        var record = coordinator.TryFind(buildId);
-        if (record is null)
+        if (records.Begin(buildId, target, remote) is not { } start)
         {
             return (null, null);
         }
 
-        BuildSpec? spec = null;
-        string? claim = null;
-        lock (record.Sync)
+        Directory.CreateDirectory(Path.GetDirectoryName(start.LogPath)!);
+        var spec = new BuildSpec(start.Requirements, start.WithDependencies, start.Prerelease, start.LogPath, start.Cancelled)
         {
-            var state = record.Find(target);
-            if (state is not null && !state.IsFinished && !state.CancelRequested)
-            {
-                state.State = TargetState.Running;
-                state.StartedAt = time.GetUtcNow();
-                if (remote)
-                {
-                    claim = state.Claim();
-                }
-                else
-                {
-                    state.Release();
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(state.LogPath)!);
-                spec = new BuildSpec(record.Requirements, record.WithDependencies, record.Prerelease, state.LogPath, state.Cancellation.Token)
-                {
-                    IndexToken = TokenFor(buildId, target),
-                };
-            }
-        }
-
-        if (spec is not null)
-        {
-            coordinator.Persist(record);
-        }
-
-        BuildCoordinator.Publish(record, null);
-        return (spec, claim);
+            IndexToken = TokenFor(buildId, target),
+        };
+        return (spec, start.Claim);
     }
 
-    public void Log(string buildId, string target, string line)
+    public void Log(string buildId, string target, string line) => records.AppendLog(buildId, target, line);
+
+    /// <summary>A remote agent's lines: told to watchers and appended to the target's log file (the embedded agent's pip
+    /// writes that file itself). Returns whether a person cancelled the build since.</summary>
+    internal async Task<bool> AppendRemoteLogAsync(TargetHold.Held held, string target, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
-        var record = coordinator.TryFind(buildId);
-        if (record is null)
+        foreach (var line in lines)
         {
-            return;
+            records.AppendLog(held.BuildId, target, line);
         }
 
-        lock (record.Sync)
+        if (lines.Count > 0)
         {
-            record.Find(target)?.AddLine(line);
+            Directory.CreateDirectory(Path.GetDirectoryName(held.LogPath)!);
+            await File.AppendAllLinesAsync(held.LogPath, lines, cancellationToken);
         }
 
-        BuildCoordinator.Publish(record, new LogLine { Target = target, Line = line, Time = Timestamp.FromDateTimeOffset(time.GetUtcNow()) });
+        return records.CancelRequested(held.BuildId, target);
     }
 
     public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken)
@@ -127,56 +105,20 @@ public sealed class EmbeddedBuildHost(
         return result;
     }
 
-    public Task<bool> CancelRequestedAsync(string buildId, string target)
-    {
-        var record = coordinator.TryFind(buildId);
-        if (record is null)
-        {
-            return Task.FromResult(false);
-        }
-
-        lock (record.Sync)
-        {
-            return Task.FromResult(record.Find(target)?.CancelRequested ?? false);
-        }
-    }
+    public Task<bool> CancelRequestedAsync(string buildId, string target) => Task.FromResult(records.CancelRequested(buildId, target));
 
     public Task CompleteAsync(string buildId, string target, TargetOutcome outcome, CancellationToken cancellationToken)
     {
         EndToken(buildId, target);
-        var record = coordinator.TryFind(buildId);
-        if (record is null)
+        if (records.Complete(buildId, target, outcome))
         {
-            return Task.CompletedTask;
+            BuildsLog.TargetEnded(logger, buildId, target, outcome.State.ToString());
+        }
+        else
+        {
+            BuildsLog.CompletionIgnored(logger, buildId, target, outcome.State.ToString());
         }
 
-        lock (record.Sync)
-        {
-            var state = record.Find(target);
-            if (state is null)
-            {
-                return Task.CompletedTask;
-            }
-
-            state.Release();
-            state.Wheels.Clear();
-            state.Wheels.AddRange(outcome.Wheels);
-            state.Duration = outcome.Duration;
-            state.Error = outcome.Error;
-            if (outcome.LogTail.Count > 0 && state.Tail.Count == 0)
-            {
-                foreach (var line in outcome.LogTail)
-                {
-                    state.AddLine(line);
-                }
-            }
-
-            coordinator.Finish(record, state, outcome.State, outcome.Error);
-        }
-
-        coordinator.Persist(record);
-        BuildsLog.TargetEnded(logger, buildId, target, outcome.State.ToString());
-        BuildCoordinator.Publish(record, null);
         return Task.CompletedTask;
     }
 }

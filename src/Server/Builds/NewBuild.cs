@@ -1,0 +1,12 @@
+namespace PypiForge.Server.Builds;
+
+/// <summary>A validated build for <see cref="BuildRecords.Open"/>: its id (used only when no build already serves the
+/// same request) and each target with its log file.</summary>
+internal sealed record NewBuild(
+    string Id,
+    IReadOnlyList<string> Requirements,
+    bool WithDependencies,
+    bool Prerelease,
+    string? IdempotencyKey,
+    string DedupeKey,
+    IReadOnlyList<(string Name, string LogPath)> Targets);

@@ -1,0 +1,155 @@
+using PypiForge.Protos.Jobs;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>One target of a <see cref="BuildRecord"/>. Changed only by <see cref="BuildRecords"/>, under its lock; every
+/// state change goes through <see cref="TargetTransitions"/>.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "A record lives as long as the server; a CancellationTokenSource without a timer holds nothing to release.")]
+internal sealed class TargetRecord(string name, string logPath)
+{
+    public const int TailLines = 200;
+
+    private readonly Queue<string> tail = new();
+    private readonly List<PublishedWheel> wheels = [];
+    private readonly CancellationTokenSource cancellation = new();
+
+    public string Name { get; } = name;
+
+    public string LogPath { get; } = logPath;
+
+    public TargetState State { get; private set; } = TargetState.Queued;
+
+    public string? JobId { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? FinishedAt { get; private set; }
+
+    public TimeSpan? Duration { get; private set; }
+
+    public bool CancelRequested { get; private set; }
+
+    /// <summary>Signalled when a person cancels the build (the embedded agent stops pip with it).</summary>
+    public CancellationToken Cancelled => cancellation.Token;
+
+    public bool IsFinished => TargetTransitions.IsFinal(State);
+
+    /// <summary>The sha256 of the secret the remote agent that began this target holds (null when no remote agent
+    /// holds it). Only the hash is kept, in memory and in PostgreSQL.</summary>
+    public string? ClaimHash { get; private set; }
+
+    public bool IsHeldBy(string? claim) => TargetClaim.Matches(ClaimHash, claim);
+
+    public void AssignJob(string jobId) => JobId = jobId;
+
+    /// <summary>Queued or running → running. A remote agent gets a new claim (any earlier one stops working); the
+    /// embedded agent holds none.</summary>
+    public string? Begin(DateTimeOffset now, bool remote)
+    {
+        MoveTo(TargetState.Running);
+        StartedAt = now;
+        if (!remote)
+        {
+            ClaimHash = null;
+            return null;
+        }
+
+        var (secret, hash) = TargetClaim.New();
+        ClaimHash = hash;
+        return secret;
+    }
+
+    public void AddLine(string line)
+    {
+        tail.Enqueue(line);
+        while (tail.Count > TailLines)
+        {
+            tail.Dequeue();
+        }
+    }
+
+    /// <summary>How the agent says the target ended: its wheels, duration, error and (when no line came in) log tail.</summary>
+    public void Complete(TargetOutcome outcome, DateTimeOffset now)
+    {
+        ClaimHash = null;
+        wheels.Clear();
+        wheels.AddRange(outcome.Wheels);
+        Duration = outcome.Duration;
+        Error = outcome.Error;
+        if (outcome.LogTail.Count > 0 && tail.Count == 0)
+        {
+            foreach (var line in outcome.LogTail)
+            {
+                AddLine(line);
+            }
+        }
+
+        Finish(outcome.State, outcome.Error, now);
+    }
+
+    /// <summary>Ends the target with <paramref name="state"/>, keeping an error already given.</summary>
+    public void Finish(TargetState state, string? error, DateTimeOffset now)
+    {
+        MoveTo(state);
+        Error ??= error;
+        FinishedAt = now;
+    }
+
+    /// <summary>Marks the cancellation and signals the embedded agent; a target that had not started is cancelled at once.</summary>
+    public void RequestCancel(DateTimeOffset now)
+    {
+        CancelRequested = true;
+        if (State == TargetState.Queued)
+        {
+            Finish(TargetState.Cancelled, "Cancelled before it started.", now);
+        }
+
+        cancellation.Cancel();
+    }
+
+    public TargetSnapshot Snapshot() =>
+        new(Name, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested);
+
+    public StoredTarget ToStored() =>
+        new(Name, LogPath, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, ClaimHash);
+
+    public static TargetRecord FromStored(StoredTarget stored)
+    {
+        var target = new TargetRecord(stored.Name, stored.LogPath)
+        {
+            State = stored.State,
+            JobId = stored.JobId,
+            Error = stored.Error,
+            StartedAt = stored.StartedAt,
+            FinishedAt = stored.FinishedAt,
+            Duration = stored.Duration,
+            CancelRequested = stored.CancelRequested,
+            ClaimHash = stored.ClaimHash,
+        };
+        target.wheels.AddRange(stored.Wheels);
+        foreach (var line in stored.Tail)
+        {
+            target.AddLine(line);
+        }
+
+        if (stored.CancelRequested)
+        {
+            target.cancellation.Cancel();
+        }
+
+        return target;
+    }
+
+    private void MoveTo(TargetState state)
+    {
+        if (!TargetTransitions.Allows(State, state))
+        {
+            throw new InvalidOperationException($"Target {Name} cannot go from {State} to {state}.");
+        }
+
+        State = state;
+    }
+}

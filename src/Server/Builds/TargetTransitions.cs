@@ -1,0 +1,18 @@
+using PypiForge.Protos.Jobs;
+
+namespace PypiForge.Server.Builds;
+
+/// <summary>The one table of how a build target's state may change: Queued → Running → Succeeded | Failed | Cancelled.
+/// A queued target may also be cancelled (before it started) or failed (its queueing failed); a running one may be
+/// begun again (a re-run job or a new agent takes it over). A finished target never changes.</summary>
+internal static class TargetTransitions
+{
+    public static bool IsFinal(TargetState state) => state is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled;
+
+    public static bool Allows(TargetState from, TargetState to) => (from, to) switch
+    {
+        (TargetState.Queued, TargetState.Running or TargetState.Cancelled or TargetState.Failed) => true,
+        (TargetState.Running, TargetState.Running or TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled) => true,
+        _ => false,
+    };
+}

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PypiForge.Server.Auth;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Auth;
 

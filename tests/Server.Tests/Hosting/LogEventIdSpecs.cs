@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using PypiForge.Agent.Building;
 using PypiForge.Server.Hosting;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Hosting;
 

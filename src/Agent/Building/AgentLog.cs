@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PypiForge.Agent.Building;
 
+/// <summary>The build agent (embedded and remote): event ids 100-199 (one range per feature, listed in docs/logging.md).</summary>
 internal static partial class AgentLog
 {
     [LoggerMessage(100, LogLevel.Information, "Building {Requirements} for {Target} (build {BuildId})")]

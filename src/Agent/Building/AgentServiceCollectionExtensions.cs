@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Pip;
 using PypiForge.Agent.Sandbox;
@@ -23,6 +24,7 @@ public static class AgentServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BuildSandbox>();
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton<TargetDiscovery>();

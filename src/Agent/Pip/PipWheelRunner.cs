@@ -353,27 +353,27 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
         ScratchFull,
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "pip wheel for {Target} started as process {ProcessId}: {Requirements}")]
+    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "pip wheel for {Target} started as process {ProcessId}: {Requirements}")]
     private partial void LogStarted(string target, int processId, IReadOnlyList<string> requirements);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "pip wheel for {Target} (process {ProcessId}) exited with code {ExitCode} after {Seconds:F1} s")]
+    [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "pip wheel for {Target} (process {ProcessId}) exited with code {ExitCode} after {Seconds:F1} s")]
     private partial void LogFinished(string target, int processId, int exitCode, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) timed out after {Seconds:F0} s; its process group was killed")]
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) timed out after {Seconds:F0} s; its process group was killed")]
     private partial void LogTimedOut(string target, int processId, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) was stopped: {Limit}")]
+    [LoggerMessage(EventId = 803, Level = LogLevel.Warning, Message = "pip wheel for {Target} (process {ProcessId}) was stopped: {Limit}")]
     private partial void LogLimit(string target, int processId, string limit);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "pip wheel for {Target} (process {ProcessId}) was cancelled after {Seconds:F1} s")]
+    [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "pip wheel for {Target} (process {ProcessId}) was cancelled after {Seconds:F1} s")]
     private partial void LogCancelled(string target, int processId, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Interrupting process group {ProcessId} (SIGINT)")]
+    [LoggerMessage(EventId = 805, Level = LogLevel.Debug, Message = "Interrupting process group {ProcessId} (SIGINT)")]
     private partial void LogInterrupting(int processId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Killing process group {ProcessId} (SIGKILL)")]
+    [LoggerMessage(EventId = 806, Level = LogLevel.Debug, Message = "Killing process group {ProcessId} (SIGKILL)")]
     private partial void LogKilling(int processId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The output callback for {Target} threw; it gets no more lines")]
+    [LoggerMessage(EventId = 807, Level = LogLevel.Warning, Message = "The output callback for {Target} threw; it gets no more lines")]
     private partial void LogCallbackFailed(Exception exception, string target);
 }

@@ -16,6 +16,7 @@ namespace PypiForge.Agent.Remote;
 public sealed class RemoteBuildHost(
     AgentService.AgentServiceClient client,
     IOptions<AgentOptions> options,
+    TimeProvider time,
     ILogger<RemoteBuildHost> logger) : IBuildHost, IDisposable
 {
     /// <summary>How long a call to the server is retried while it does not answer.</summary>
@@ -57,7 +58,7 @@ public sealed class RemoteBuildHost(
         }
 
         var logPath = Path.Combine(options.Value.WorkDirectory ?? Path.GetTempPath(), "pypiforge-agent-logs", buildId, target + ".log");
-        var session = new RemoteLogSession(client, buildId, target, response.Claim, logger);
+        var session = new RemoteLogSession(client, buildId, target, response.Claim, time, logger);
         if (sessions.TryRemove((buildId, target), out var stale))
         {
             await stale.DisposeAsync();
@@ -184,7 +185,7 @@ public sealed class RemoteBuildHost(
 
     private async Task<T> RetryAsync<T>(string name, Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + RetryWindow;
+        var deadline = time.GetUtcNow() + RetryWindow;
         var delay = TimeSpan.FromMilliseconds(500);
         while (true)
         {
@@ -192,12 +193,12 @@ public sealed class RemoteBuildHost(
             {
                 return await call();
             }
-            catch (RpcException ex) when (Transient(ex.StatusCode) && !cancellationToken.IsCancellationRequested && DateTime.UtcNow + delay < deadline)
+            catch (RpcException ex) when (Transient(ex.StatusCode) && !cancellationToken.IsCancellationRequested && time.GetUtcNow() + delay < deadline)
             {
                 AgentLog.ServerUnavailable(logger, name, ex.Status.Detail, delay.TotalSeconds);
             }
 
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
@@ -206,7 +207,7 @@ public sealed class RemoteBuildHost(
     internal static bool Transient(StatusCode code) =>
         code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted or StatusCode.Cancelled;
 
-    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(30);
+    private DateTime Deadline() => time.GetUtcNow().UtcDateTime.AddSeconds(30);
 
     private void TryDeleteLocalLog(string buildId)
     {

@@ -16,18 +16,20 @@ internal sealed class RemoteLogSession : IAsyncDisposable
     private readonly string buildId;
     private readonly string target;
     private readonly string claim;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Channel<string> lines = Channel.CreateBounded<string>(new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource cancelled = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Task pump;
 
-    public RemoteLogSession(AgentService.AgentServiceClient client, string buildId, string target, string claim, ILogger logger)
+    public RemoteLogSession(AgentService.AgentServiceClient client, string buildId, string target, string claim, TimeProvider time, ILogger logger)
     {
         this.client = client;
         this.buildId = buildId;
         this.target = target;
         this.claim = claim;
+        this.time = time;
         this.logger = logger;
         pump = Task.Run(PumpAsync);
     }
@@ -55,7 +57,7 @@ internal sealed class RemoteLogSession : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(Tick, stopping.Token);
+                await Task.Delay(Tick, time, stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -88,7 +90,7 @@ internal sealed class RemoteLogSession : IAsyncDisposable
 
             try
             {
-                var response = await client.AppendLogAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+                var response = await client.AppendLogAsync(request, deadline: time.GetUtcNow().UtcDateTime.AddSeconds(10));
                 if (response.CancelRequested && !cancelled.IsCancellationRequested)
                 {
                     await cancelled.CancelAsync();

@@ -283,6 +283,6 @@ public sealed partial class BuildSandbox
         }
     }
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Build sandbox ready: bubblewrap, {Users}")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Build sandbox ready: bubblewrap, {Users}")]
     private partial void LogSandboxReady(string users);
 }

@@ -264,9 +264,9 @@ public sealed partial class TargetDiscovery(BuildSandbox sandbox, ILogger<Target
         string? Executable, string? Version, string? Interpreter, string? Abi, string? Platform,
         string[]? Supported, string? SupportedSource, string? Pip, string[]? Prefixes, string? Program);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Build target {Target}: {Interpreter} (Python {Version}) on {Environment}, {SupportedCount} supported tags")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Build target {Target}: {Interpreter} (Python {Version}) on {Environment}, {SupportedCount} supported tags")]
     private partial void LogDiscovered(string target, string interpreter, string version, int supportedCount, string environment);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "pip {PipVersion} of build target {Target} did not list its supported tags; assuming the target's own tag and pure wheels only")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "pip {PipVersion} of build target {Target} did not list its supported tags; assuming the target's own tag and pure wheels only")]
     private partial void LogNoSupportedTags(string target, string pipVersion);
 }

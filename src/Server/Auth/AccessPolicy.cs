@@ -4,10 +4,9 @@ using Microsoft.Extensions.Options;
 namespace PypiForge.Server.Auth;
 
 /// <summary>The rules that do not depend on credentials: anonymous reads and loopback trust.</summary>
-public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers users, TokenStore tokens, IConfiguration configuration)
+public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers users, TokenStore tokens, LoopbackPeers peers)
 {
     private readonly AuthOptions options = options.Value;
-    private readonly LoopbackPeers peers = new(configuration);
 
     public bool AnonymousRead => options.AnonymousRead;
 

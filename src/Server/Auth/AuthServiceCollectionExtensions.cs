@@ -14,6 +14,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<HtpasswdUsers>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<FailedLogins>();
+        services.AddSingleton<LoopbackPeers>();
         services.AddSingleton<AccessPolicy>();
         services.AddHostedService<AuthFilesCheck>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();

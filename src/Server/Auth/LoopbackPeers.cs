@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
+using PypiForge.Protos.Queue;
 
 namespace PypiForge.Server.Auth;
 
@@ -11,15 +14,14 @@ namespace PypiForge.Server.Auth;
 /// as root) is not the operator. Where builds run as the server's own user (a server that is not root, with its
 /// embedded agent) the two cannot be told apart, so loopback trust is off there.
 /// </summary>
-public sealed class LoopbackPeers(IConfiguration configuration)
+public sealed class LoopbackPeers(IOptions<QueueOptions> queue, IOptions<AgentOptions> agent)
 {
     private const int SandboxUids = 1000;
 
-    private readonly int firstSandboxUid = configuration.GetValue("Agent:SandboxFirstUid", 63000);
+    private readonly int firstSandboxUid = agent.Value.SandboxFirstUid;
 
     /// <summary>Builds run as this server's own user: its embedded agent is on and sandboxes without uids of their own.</summary>
-    public bool BuildsShareServerUser { get; } =
-        configuration.GetValue("Queue:EmbeddedAgent", true) && !(OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess);
+    public bool BuildsShareServerUser { get; } = queue.Value.EmbeddedAgent && !(OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess);
 
     /// <summary>True when the connection's client socket is owned by a build sandbox's user (or cannot be looked up while
     /// builds share this server's user).</summary>

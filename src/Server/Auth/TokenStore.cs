@@ -21,6 +21,7 @@ public sealed class TokenStore
     private readonly string path;
     private readonly Lock gate = new();
     private readonly ILogger<TokenStore> logger;
+    private readonly TimeProvider time;
     private List<StoredToken> tokens = [];
     private Dictionary<string, StoredToken> byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredToken> internalTokens = new(StringComparer.Ordinal);
@@ -29,15 +30,17 @@ public sealed class TokenStore
     private bool unreadable;
     private long lastAnyCheck = long.MinValue / 2;
 
-    public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger)
-        : this(options.Value.StatePath, logger)
+    public TokenStore(IOptions<CatalogOptions> options, ILogger<TokenStore> logger, TimeProvider time)
+        : this(options.Value.StatePath, logger, time)
     {
     }
 
-    public TokenStore(string stateDirectory, ILogger<TokenStore> logger)
+    /// <param name="time">Token creation times, internal tokens' expiry and the once-a-second look at the file; default: the system clock.</param>
+    public TokenStore(string stateDirectory, ILogger<TokenStore> logger, TimeProvider? time = null)
     {
         path = Path.Combine(stateDirectory, FileName);
         this.logger = logger;
+        this.time = time ?? TimeProvider.System;
     }
 
     /// <summary>Whether any token exists. Asked for every unsigned loopback request, so the file is looked at no
@@ -47,8 +50,8 @@ public sealed class TokenStore
     {
         get
         {
-            var now = Environment.TickCount64;
-            if (now - Volatile.Read(ref lastAnyCheck) > 1000)
+            var now = time.GetTimestamp();
+            if (now - Volatile.Read(ref lastAnyCheck) > time.TimestampFrequency)
             {
                 Current();
                 Volatile.Write(ref lastAnyCheck, now);
@@ -71,7 +74,7 @@ public sealed class TokenStore
     {
         Current();
         var hash = Hash(token);
-        if (internalExpiry.TryGetValue(hash, out var expires) && expires <= DateTimeOffset.UtcNow)
+        if (internalExpiry.TryGetValue(hash, out var expires) && expires <= time.GetUtcNow())
         {
             RevokeInternal(token);
         }
@@ -94,7 +97,7 @@ public sealed class TokenStore
             internalExpiry[hash] = until;
         }
 
-        internalTokens[hash] = new StoredToken("internal", user, PermissionNames.Format(permissions), null, DateTimeOffset.UtcNow, hash);
+        internalTokens[hash] = new StoredToken("internal", user, PermissionNames.Format(permissions), null, time.GetUtcNow(), hash);
         return secret;
     }
 
@@ -115,7 +118,7 @@ public sealed class TokenStore
             user,
             PermissionNames.Format(permissions),
             description,
-            DateTimeOffset.UtcNow,
+            time.GetUtcNow(),
             Hash(secret));
         Update(list => [.. list, token]);
         return (token, secret);

@@ -1,5 +1,6 @@
 namespace PypiForge.Server.Builds;
 
+/// <summary>Builds: event ids 200-299 (one range per feature, listed in docs/logging.md).</summary>
 internal static partial class BuildsLog
 {
     [LoggerMessage(200, LogLevel.Information, "Build {BuildId} requested: {Requirements} for {Targets}")]

@@ -38,7 +38,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<ServerBuildHost>());
         services.AddSingleton<HeldTargets>();
         services.AddSingleton<RemoteWheelReceiver>();
-        if (configuration.GetSection(QueueOptions.Section).GetValue(nameof(QueueOptions.EmbeddedAgent), true))
+        if ((configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions()).EmbeddedAgent)
         {
             services.AddBuildAgent(configuration);
         }

@@ -478,10 +478,17 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         foreach (var file in inspected)
         {
+            // A file copied slowly is read each time it stays quiet for Catalog:SettleDelay: while it runs, this server warns
+            // once per reason, not at every read (a start-up tells again what it finds).
+            var warnedAlready = !initial && known.TryGetValue(file.Path, out var before) && before.Error == file.Error;
             known[file.Path] = file;
             if (file.Error is not null)
             {
-                CatalogLog.Rejected(logger, file.Path, file.Error);
+                if (!warnedAlready)
+                {
+                    CatalogLog.Rejected(logger, file.Path, file.Error);
+                }
+
                 catalog.Rejected[file.Path] = file.Error;
                 removals.Add(file.Path);
             }

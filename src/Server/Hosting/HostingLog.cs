@@ -1,5 +1,6 @@
 namespace PypiForge.Server.Hosting;
 
+/// <summary>Start-up and hosting: event ids 700-799 (one range per feature, listed in docs/logging.md).</summary>
 internal static partial class HostingLog
 {
     [LoggerMessage(700, LogLevel.Information, "Removed {Count} {What} from {Folder}, left by an earlier run that ended abruptly")]

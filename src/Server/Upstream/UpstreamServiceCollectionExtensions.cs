@@ -21,20 +21,19 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<ProxyPageHandler>();
         services.AddSingleton<UpstreamBuilds>();
 
-        // Read leniently here: a bad value is reported by the validator at start-up, with the key, not as a crash now.
-        var timeout = TimeSpan.TryParse(section[nameof(UpstreamOptions.Timeout)], System.Globalization.CultureInfo.InvariantCulture, out var configured)
-            && configured > TimeSpan.Zero ? configured : new UpstreamOptions().Timeout;
         // Requests bound themselves (Upstream:Timeout, Upstream:DownloadTimeout); the client's own timeout stays out of the way.
         services.AddHttpClient(UpstreamPages.ClientName, static c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => Handler(timeout, DecompressionMethods.All, followRedirects: true, sp.GetRequiredService<UpstreamFileHosts>()))
+            .ConfigurePrimaryHttpMessageHandler(static sp => Handler(sp, DecompressionMethods.All, followRedirects: true))
             .RemoveAllLoggers();
         // Files are hashed as sent: never decoded on the way. Their redirects are followed by the cache, hop by hop,
         // against Upstream:FileHosts.
         services.AddHttpClient(UpstreamFileCache.ClientName, static c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => Handler(timeout, DecompressionMethods.None, followRedirects: false, sp.GetRequiredService<UpstreamFileHosts>()))
+            .ConfigurePrimaryHttpMessageHandler(static sp => Handler(sp, DecompressionMethods.None, followRedirects: false))
             .RemoveAllLoggers();
 
-        var mode = new UpstreamOptions { Fallback = section[nameof(UpstreamOptions.Fallback)] ?? "proxy" }.Mode;
+        // Which handlers exist is decided now, before the options can be resolved: the same binding, read once here. A value
+        // the binder cannot convert stops start-up here with the key named (StartupFailure), as it would a moment later.
+        var mode = (section.Get<UpstreamOptions>() ?? new UpstreamOptions()).Mode;
         if (mode != FallbackMode.None)
         {
             services.AddSingleton<Builds.IPublishGuard, UpstreamPublishGuard>();
@@ -54,13 +53,14 @@ public static class UpstreamServiceCollectionExtensions
     }
 
     // Both clients connect through UpstreamFileHosts: no loopback, private or link-local address unless allowed.
-    private static SocketsHttpHandler Handler(TimeSpan timeout, DecompressionMethods decompression, bool followRedirects, UpstreamFileHosts hosts) => new()
+    // Handlers are made on first use, after the start-up validation of Upstream:Timeout.
+    private static SocketsHttpHandler Handler(IServiceProvider services, DecompressionMethods decompression, bool followRedirects) => new()
     {
         AutomaticDecompression = decompression,
         AllowAutoRedirect = followRedirects,
         MaxAutomaticRedirections = 5,
-        ConnectCallback = hosts.ConnectAsync,
-        ConnectTimeout = timeout,
+        ConnectCallback = services.GetRequiredService<UpstreamFileHosts>().ConnectAsync,
+        ConnectTimeout = services.GetRequiredService<IOptions<UpstreamOptions>>().Value.Timeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
 }

@@ -1,12 +1,13 @@
 using System.Net;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PypiForge.Agent.Building;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
+using PypiForge.Protos.Queue;
 using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Auth;
@@ -48,7 +49,8 @@ public sealed class AccessRulesSpecs : IDisposable
         // A real socket cannot come from 192.0.2.10 here: this one case is checked on the rule itself.
         var options = Options.Create(new AuthOptions { TrustLoopback = Enum.Parse<LoopbackTrust>(mode) });
         var policy = new AccessPolicy(options, new HtpasswdUsers(options, NullLogger<HtpasswdUsers>.Instance),
-            new TokenStore(folder, NullLogger<TokenStore>.Instance), new ConfigurationBuilder().Build());
+            new TokenStore(folder, NullLogger<TokenStore>.Instance),
+            new LoopbackPeers(Options.Create(new QueueOptions()), Options.Create(new AgentOptions())));
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Builds;
 

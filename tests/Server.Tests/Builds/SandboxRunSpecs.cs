@@ -1,7 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
 using PypiForge.Server.Tests.Distributed;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Builds;
 

@@ -29,6 +29,23 @@ public sealed class AgentConfigurationSpecs
     }
 
     [Theory]
+    [InlineData("--Agent:BuildTimeout", "-00:00:05", "Agent:BuildTimeout is -00:00:05")]
+    [InlineData("--Agent:ExtraIndexUrls:0", "not a url", "Agent:ExtraIndexUrls:0 is 'not a url'")]
+    [InlineData("--Agent:WorkerCount", "-3", "Agent:WorkerCount is -3")]
+    [InlineData("--Agent:WorkerCount", "banana", "'Agent:WorkerCount'")]
+    public async Task An_agent_with_a_bad_build_setting_exits_2_naming_the_key_before_it_reaches_the_queue(string key, string value, string message)
+    {
+        var work = TempDirectory.Create("agent-config");
+        // Nothing listens on port 1: the agent must stop on the setting before it ever connects.
+        await using var agent = AgentProcess.Start(["--server", "http://127.0.0.1:1", "--hangfire", "Host=127.0.0.1;Port=1;Database=none", key, value], work);
+
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)), agent.Output);
+        Assert.Equal(2, agent.ExitCode);
+        Assert.Contains(message, agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", agent.Output);
+    }
+
+    [Theory]
     [InlineData("--Queue:Storage", "PostgreSql", "Queue:ConnectionString is empty")]
     [InlineData("--Queue:Schema", "Bad-Schema", "Queue:Schema is 'Bad-Schema'")]
     [InlineData("--Queue:AgentTimeout", "00:00:01", "Queue:AgentTimeout is 00:00:01")]

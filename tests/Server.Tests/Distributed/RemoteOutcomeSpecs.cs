@@ -1,6 +1,5 @@
 using PypiForge.Protos.V1;
 using PypiForge.Server.Tests.Builds;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Distributed;
 

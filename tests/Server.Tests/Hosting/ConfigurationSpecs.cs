@@ -57,6 +57,11 @@ public sealed class ConfigurationSpecs
     [InlineData("--Limits:RequestHeadersTimeout", "banana", "Limits:RequestHeadersTimeout")]
     [InlineData("--Limits:MinRequestBodyDataRate", "-1", "Limits:MinRequestBodyDataRate")]
     [InlineData("--Limits:MinRequestBodyDataRateGracePeriod", "00:00:01", "Limits:MinRequestBodyDataRateGracePeriod")]
+    [InlineData("--Agent:BuildTimeout", "-00:00:05", "Agent:BuildTimeout is -00:00:05")]
+    [InlineData("--Agent:ExtraIndexUrls:0", "not a url", "Agent:ExtraIndexUrls:0 is 'not a url'")]
+    [InlineData("--Agent:WorkerCount", "-3", "Agent:WorkerCount is -3")]
+    [InlineData("--Agent:WorkerCount", "banana", "Agent:WorkerCount")]
+    [InlineData("--Queue:EmbeddedAgent", "maybe", "Queue:EmbeddedAgent")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         var work = TempDirectory.Create("badconfig");
@@ -65,6 +70,7 @@ public sealed class ConfigurationSpecs
         var port = ServerProcess.FreePort();
         await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", "--grpc-port", "0", key, value.Replace("{file}", file, StringComparison.Ordinal)], port: port);
 
+        Assert.False(await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), "/health answered despite " + key);
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the server started despite " + key);
         Assert.Equal(2, server.ExitCode);
         Assert.Contains(named, server.Output);

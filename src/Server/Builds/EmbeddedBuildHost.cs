@@ -5,6 +5,7 @@ using PypiForge.Agent.Targets;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Builds;
 
@@ -113,9 +114,16 @@ public sealed class EmbeddedBuildHost(
         BuildCoordinator.Publish(record, new LogLine { Target = target, Line = line, Time = Timestamp.FromDateTimeOffset(time.GetUtcNow()) });
     }
 
-    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, string wheelPath, CancellationToken cancellationToken) =>
+        Logged(buildId, await publisher.PublishAsync(target, wheelPath, cancellationToken));
+
+    /// <summary>As <see cref="PublishAsync(string, BuildTarget, string, CancellationToken)"/>, for bytes a remote agent
+    /// streamed, already staged in the package root and hashed.</summary>
+    internal async Task<PublishedWheel> PublishAsync(string buildId, BuildTarget target, StagedFile staged, CancellationToken cancellationToken) =>
+        Logged(buildId, await publisher.PublishAsync(target, staged, cancellationToken));
+
+    private PublishedWheel Logged(string buildId, PublishedWheel result)
     {
-        var result = await publisher.PublishAsync(target, wheelPath, cancellationToken);
         if (result.Outcome == WheelPublishOutcome.Published)
         {
             BuildsLog.Published(logger, result.FileName, buildId);

@@ -17,7 +17,7 @@ public sealed record StoredToken(string Id, string User, string Permissions, str
 public sealed class TokenStore
 {
     public const string Prefix = "pypf_";
-    private const string FileName = "tokens.json";
+    private const string FileName = Catalog.StateFolder.Tokens;
     private readonly string path;
     private readonly Lock gate = new();
     private readonly ILogger<TokenStore> logger;

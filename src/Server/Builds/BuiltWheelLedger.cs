@@ -8,7 +8,7 @@ namespace PypiForge.Server.Builds;
 /// folder, which decides whether a project may be merged with the upstream project of the same name.</summary>
 public sealed class BuiltWheelLedger
 {
-    private const string FileName = "built-wheels.txt";
+    private const string FileName = StateFolder.BuiltWheels;
     private readonly Lock gate = new();
     private readonly string path;
     private readonly Lazy<HashSet<string>> entries;

@@ -1,27 +1,21 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Grpc.Core;
-using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
-using PypiForge.Server.Catalog;
 using PypiForge.Server.Hosting;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Builds;
 
-/// <summary>Receives a wheel a remote agent streams: header first, then the bytes, spooled outside the package folder
-/// while hashing. Only a complete stream whose size and sha256 match the header reaches <see cref="ServerBuildHost"/>,
-/// which checks the wheel and publishes it atomically; any failure leaves nothing behind. The header is checked first:
+/// <summary>Receives a wheel a remote agent streams: header first, then the bytes, staged in the package root under a
+/// hidden name while hashing (<see cref="PackageFolder"/>), so publishing is a rename, not a second copy. Only a complete
+/// stream whose size and sha256 match the header reaches <see cref="ServerBuildHost"/>, which checks the wheel and
+/// publishes it atomically; any failure leaves nothing behind. The header is checked first:
 /// the sender holds the running target (<see cref="HeldTargets"/>) and the wheel is the build's to publish
 /// (<see cref="WheelScope"/>), before any byte is written.</summary>
-public sealed partial class RemoteWheelReceiver(ServerBuildHost host, HeldTargets held, IOptions<CatalogOptions> catalogOptions)
+public sealed partial class RemoteWheelReceiver(ServerBuildHost host, HeldTargets held, PackageFolder folder)
 {
-    /// <summary>Spools live in <c>&lt;state&gt;/agent-uploads/&lt;32 hex&gt;/</c>; a killed server's are removed at start.</summary>
-    internal const string SpoolFolder = "agent-uploads";
-
-    private readonly string spoolRoot = Path.Combine(catalogOptions.Value.StatePath, SpoolFolder);
-
     public async Task<PublishedWheel> ReceiveAsync(IAsyncStreamReader<PublishWheelChunk> stream, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -32,13 +26,10 @@ public sealed partial class RemoteWheelReceiver(ServerBuildHost host, HeldTarget
 
         var header = stream.Current.Header;
         var target = Check(header, maxBytes);
-        var spool = Directory.CreateDirectory(Path.Combine(spoolRoot, Guid.NewGuid().ToString("N")));
         try
         {
-            var path = Path.Combine(spool.FullName, header.FileName);
-            long received = 0;
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            StagedFile staged;
+            await using (var staging = folder.BeginStage(header.FileName))
             {
                 while (await stream.MoveNext(cancellationToken))
                 {
@@ -48,44 +39,35 @@ public sealed partial class RemoteWheelReceiver(ServerBuildHost host, HeldTarget
                     }
 
                     var data = stream.Current.Data.Memory;
-                    received += data.Length;
-                    if (received > header.Size)
+                    if (staging.Length + data.Length > header.Size)
                     {
                         throw Fail(StatusCode.InvalidArgument, $"The stream for {header.FileName} holds more than the {header.Size:N0} bytes its header declares.");
                     }
 
-                    sha.AppendData(data.Span);
-                    await file.WriteAsync(data, cancellationToken);
+                    await staging.WriteAsync(data, cancellationToken);
                 }
+
+                if (staging.Length != header.Size)
+                {
+                    throw Fail(StatusCode.DataLoss, $"The stream for {header.FileName} ended after {staging.Length:N0} of {header.Size:N0} bytes; nothing was published.");
+                }
+
+                staged = await staging.CompleteAsync(cancellationToken);
             }
 
-            if (received != header.Size)
+            using (staged)
             {
-                throw Fail(StatusCode.DataLoss, $"The stream for {header.FileName} ended after {received:N0} of {header.Size:N0} bytes; nothing was published.");
-            }
+                if (staged.Sha256 != header.Sha256)
+                {
+                    throw Fail(StatusCode.DataLoss, $"{header.FileName} arrived with sha256 {staged.Sha256}, not the {header.Sha256} its header declares; nothing was published.");
+                }
 
-            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
-            if (actual != header.Sha256)
-            {
-                throw Fail(StatusCode.DataLoss, $"{header.FileName} arrived with sha256 {actual}, not the {header.Sha256} its header declares; nothing was published.");
+                return await host.PublishAsync(header.BuildId, target, staged, cancellationToken);
             }
-
-            return await host.PublishAsync(header.BuildId, target, path, cancellationToken);
         }
         catch (IOException ex) when (DiskSpace.IsFull(ex))
         {
-            throw Fail(StatusCode.ResourceExhausted, $"{DiskSpace.NoSpaceIn(spoolRoot)}; {header.FileName} was not published. An operator must free space.");
-        }
-        finally
-        {
-            try
-            {
-                spool.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover spool folder is outside the package folder and harmless; the next start removes it (LeftoverCleanup).
-            }
+            throw Fail(StatusCode.ResourceExhausted, $"{DiskSpace.NoSpaceIn(folder.Root)}; {header.FileName} was not published. An operator must free space.");
         }
     }
 

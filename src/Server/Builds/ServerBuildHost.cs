@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using PypiForge.Protos.Jobs;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Hosting;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Builds;
 
@@ -90,9 +91,16 @@ public sealed class ServerBuildHost(
         return records.CancelRequested(held.BuildId, target);
     }
 
-    public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken)
+    public async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, string wheelPath, CancellationToken cancellationToken) =>
+        Logged(buildId, await publisher.PublishAsync(target, wheelPath, cancellationToken));
+
+    /// <summary>As <see cref="PublishAsync(string, TargetTags, string, CancellationToken)"/>, for bytes a remote agent
+    /// streamed, already staged in the package root and hashed.</summary>
+    internal async Task<PublishedWheel> PublishAsync(string buildId, TargetTags target, StagedFile staged, CancellationToken cancellationToken) =>
+        Logged(buildId, await publisher.PublishAsync(target, staged, cancellationToken));
+
+    private PublishedWheel Logged(string buildId, PublishedWheel result)
     {
-        var result = await publisher.PublishAsync(target, wheelPath, cancellationToken);
         if (result.Outcome == WheelPublishOutcome.Published)
         {
             BuildsLog.Published(logger, result.FileName, buildId);

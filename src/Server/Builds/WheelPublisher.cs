@@ -1,38 +1,62 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Protos.Jobs;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Hosting;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Builds;
 
-/// <summary>Checks a built wheel and moves it atomically into the package folder; never overwrites a served file.</summary>
-public sealed partial class WheelPublisher(
+/// <summary>Checks a built wheel and has the package folder commit it; never overwrites a served file.</summary>
+public sealed class WheelPublisher(
     IOptions<CatalogOptions> options,
     PackageCatalog catalog,
-    CatalogSynchronizer synchronizer,
+    PackageFolder folder,
     BuiltWheelLedger ledger,
     IEnumerable<IPublishGuard> guards)
 {
     private readonly string root = options.Value.RootPath;
     private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
 
+    /// <summary>Publishes a wheel from a build's scratch folder: staged into the package root while hashed (one pass).</summary>
     public async Task<PublishedWheel> PublishAsync(TargetTags target, string wheelPath, CancellationToken cancellationToken)
     {
-        var fileName = Path.GetFileName(wheelPath);
-        var info = new FileInfo(wheelPath);
-        var sha256 = await HashAsync(wheelPath, cancellationToken);
-        PublishedWheel Result(WheelPublishOutcome outcome, string? detail) => new(fileName, info.Length, sha256, outcome, detail);
+        StagedFile staged;
+        try
+        {
+            staged = await folder.StageCopyAsync(wheelPath, cancellationToken);
+        }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            var size = new FileInfo(wheelPath).Length;
+            return new PublishedWheel(Path.GetFileName(wheelPath), size, await HashAsync(wheelPath, cancellationToken), WheelPublishOutcome.Rejected,
+                $"{DiskSpace.NoSpaceIn(root)}; the wheel was not published. An operator must free space");
+        }
+
+        using (staged)
+        {
+            return await PublishAsync(target, staged, cancellationToken);
+        }
+    }
+
+    /// <summary>Publishes staged bytes (a remote agent's stream, or a copy): checked, then committed without overwriting.
+    /// The caller disposes <paramref name="staged"/>; once committed that removes nothing.</summary>
+    public async Task<PublishedWheel> PublishAsync(TargetTags target, StagedFile staged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(staged);
+        var fileName = staged.FileName;
+        var sha256 = staged.Sha256;
+        PublishedWheel Result(WheelPublishOutcome outcome, string? detail) => new(fileName, staged.Length, sha256, outcome, detail);
 
         if (!WheelFilename.TryParse(fileName, out var wheel))
         {
             return Result(WheelPublishOutcome.Rejected, "not a valid wheel filename (PEP 427)");
         }
 
-        var problem = CheckContents(wheelPath, wheel);
-        if (problem is not null)
+        var metadata = ReadMetadata(staged.TempPath, wheel, out var problem);
+        if (metadata is null)
         {
             return Result(WheelPublishOutcome.Rejected, problem);
         }
@@ -42,14 +66,12 @@ public sealed partial class WheelPublisher(
             return Result(WheelPublishOutcome.Rejected, $"its tags ({string.Join(", ", wheel.Tags.Take(5))}) do not fit target {target.Name}");
         }
 
-        var existing = Served(wheel);
-        if (existing is not null)
+        // A file of this name anywhere in the folder (subfolders too) belongs to the same project: look there, not at every file.
+        if (catalog.FindByFileName(wheel) is { } existing)
         {
             return Compare(existing, wheel, sha256, Result);
         }
 
-        // Copy next to the destination under a hidden name (ignored by the catalog), then link it into place:
-        // File.Move without overwrite fails if another writer got there first, so nothing is ever replaced.
         foreach (var guard in guards)
         {
             if (await guard.RefuseAsync(wheel, sha256, cancellationToken) is { } refusal)
@@ -59,40 +81,16 @@ public sealed partial class WheelPublisher(
         }
 
         ledger.Record(fileName, sha256);
-        var destination = Path.Combine(root, fileName);
-        var temporary = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp"); // TempFileName; a killed server's are removed at start
-        try
+        var committed = await folder.CommitAsync(staged, fileName, CommitRule.NoOverwrite, metadata, uploader: null, cancellationToken);
+        if (committed.Outcome == CommitOutcome.NameTaken)
         {
-            File.Copy(wheelPath, temporary);
-            try
-            {
-                File.Move(temporary, destination, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(destination))
-            {
-                await synchronizer.RefreshAsync(destination, cancellationToken);
-                var raced = Served(wheel);
-                return raced is null
-                    ? Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten")
-                    : Compare(raced, wheel, sha256, Result);
-            }
-        }
-        catch (IOException ex) when (DiskSpace.IsFull(ex))
-        {
-            return Result(WheelPublishOutcome.Rejected, $"{DiskSpace.NoSpaceIn(root)}; the wheel was not published. An operator must free space");
-        }
-        finally
-        {
-            File.Delete(temporary);
+            return catalog.FindByFileName(wheel) is { } raced
+                ? Compare(raced, wheel, sha256, Result)
+                : Result(WheelPublishOutcome.Conflict, "a file of this name appeared in the package folder meanwhile; it was not overwritten");
         }
 
-        await synchronizer.RefreshAsync(destination, cancellationToken);
         return Result(WheelPublishOutcome.Published, null);
     }
-
-    /// <summary>The names of the copies being moved into the package root; nothing else matches.</summary>
-    [GeneratedRegex("\\A\\.incoming-[0-9a-f]{32}\\.tmp\\z", RegexOptions.CultureInvariant)]
-    internal static partial Regex TempFileName();
 
     private static PublishedWheel Compare(CatalogFile existing, WheelFilename wheel, string sha256, Func<WheelPublishOutcome, string?, PublishedWheel> result)
     {
@@ -107,20 +105,20 @@ public sealed partial class WheelPublisher(
             : result(WheelPublishOutcome.Conflict, $"a different file of this name is already served ({existing.RelativePath}, sha256 {existing.Sha256[..12]}…); it was not overwritten");
     }
 
-    // A file of this name anywhere in the folder (subfolders too) belongs to the same project: look there, not at every file.
-    private CatalogFile? Served(WheelFilename wheel) => catalog.FindByFileName(wheel);
-
-    private string? CheckContents(string path, WheelFilename wheel)
+    // The one rule (ArchiveMetadata: METADATA names the file name's project and version), read once; the catalog gets it.
+    private ArchiveMetadata? ReadMetadata(string path, WheelFilename wheel, out string problem)
     {
         try
         {
             using var stream = File.OpenRead(path);
-            var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
-            return metadata.Contradiction(wheel);
+            var metadata = ArchiveMetadata.Read(stream, wheel, maxMetadataBytes);
+            problem = metadata.Problem ?? string.Empty;
+            return metadata.Agrees ? metadata : null;
         }
         catch (InvalidDistributionException ex)
         {
-            return ex.Message;
+            problem = ex.Message;
+            return null;
         }
     }
 

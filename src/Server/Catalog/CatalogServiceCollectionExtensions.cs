@@ -11,7 +11,9 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton<PackageCatalog>();
         services.AddSingleton<CatalogStateStore>();
         services.AddSingleton<FileInspector>();
+        services.AddSingleton<CatalogWriter>();
         services.AddSingleton<CatalogSynchronizer>();
+        services.AddSingleton<Publishing.PackageFolder>();
         services.AddHostedService(static sp => sp.GetRequiredService<CatalogSynchronizer>());
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         return services;

@@ -7,7 +7,6 @@ namespace PypiForge.Server.Catalog;
 /// <summary>Persists hashes, metadata and yank state under the state directory, so a restart does not re-hash.</summary>
 public sealed class CatalogStateStore : IDisposable
 {
-    private const string StateFileName = "catalog.json";
     private readonly string statePath;
     private readonly string packPath;
     private readonly Lock saveLock = new();
@@ -18,7 +17,7 @@ public sealed class CatalogStateStore : IDisposable
     public CatalogStateStore(IOptions<CatalogOptions> options)
     {
         statePath = options.Value.StatePath;
-        packPath = Path.Combine(statePath, "metadata.pack");
+        packPath = Path.Combine(statePath, StateFolder.MetadataPack);
     }
 
     public string StateDirectory => statePath;
@@ -42,7 +41,7 @@ public sealed class CatalogStateStore : IDisposable
         skipped = 0;
         untrusted = [];
         LoadedUnchecked = false;
-        var file = Path.Combine(statePath, StateFileName);
+        var file = Path.Combine(statePath, StateFolder.CatalogState);
         if (!File.Exists(file))
         {
             return new Dictionary<string, PersistedFile>(StringComparer.Ordinal);
@@ -90,7 +89,7 @@ public sealed class CatalogStateStore : IDisposable
         lock (saveLock)
         {
             var state = new CatalogState(1, [.. files.OrderBy(static f => f.Path, StringComparer.Ordinal).Select(static f => f.Sealed())]);
-            var target = Path.Combine(statePath, StateFileName);
+            var target = Path.Combine(statePath, StateFolder.CatalogState);
             var temp = target + ".tmp";
             try
             {

@@ -7,31 +7,29 @@ using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Catalog;
 
-/// <summary>Keeps the catalog equal to the folder: a full load at start-up (reusing persisted hashes),
-/// a file-system watcher for changes within about a second, and a periodic reconcile because watchers drop events.</summary>
+/// <summary>Keeps the catalog equal to the folder: a full load at start-up (reusing persisted hashes), a file-system
+/// watcher for changes within about a second, and a periodic reconcile because watchers drop events. What it reads goes
+/// to the <see cref="CatalogWriter"/>, which owns what is known and saves it.</summary>
 public sealed class CatalogSynchronizer : BackgroundService
 {
     private const string ReconcileNow = "\0reconcile";
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
 
     private readonly CatalogOptions options;
     private readonly string root;
     private readonly PackageCatalog catalog;
     private readonly CatalogStateStore store;
+    private readonly CatalogWriter writer;
     private readonly FileInspector inspector;
     private readonly TimeProvider time;
     private readonly ILogger<CatalogSynchronizer> logger;
     private readonly Channel<string> events = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private Dictionary<string, PersistedFile> known = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DistributionFilename> parsedNames = new(StringComparer.Ordinal);
     private FileSystemWatcher? watcher;
-    private bool dirty;
 
     public CatalogSynchronizer(
         IOptions<CatalogOptions> options,
         PackageCatalog catalog,
         CatalogStateStore store,
+        CatalogWriter writer,
         FileInspector inspector,
         TimeProvider time,
         ILogger<CatalogSynchronizer> logger)
@@ -40,6 +38,7 @@ public sealed class CatalogSynchronizer : BackgroundService
         root = this.options.RootPath;
         this.catalog = catalog;
         this.store = store;
+        this.writer = writer;
         this.inspector = inspector;
         this.time = time;
         this.logger = logger;
@@ -52,7 +51,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
         // Walking the folder and reading the state file are independent: do both at once.
         var walk = Task.Run(WalkCandidates, cancellationToken);
-        known = store.Load(out var problem, out var skipped, out var untrusted);
+        var remembered = store.Load(out var problem, out var skipped, out var untrusted);
         var candidates = await walk;
         if (problem is not null)
         {
@@ -64,15 +63,24 @@ public sealed class CatalogSynchronizer : BackgroundService
             CatalogLog.StateEntriesSkipped(logger, store.StateDirectory, skipped);
         }
 
-        dirty |= store.LoadedUnchecked;
         if (untrusted.Count > 0)
         {
             CatalogLog.StateEntriesUntrusted(logger, store.StateDirectory, untrusted.Count, string.Join(", ", untrusted.Take(5)));
-            dirty = true;
         }
 
+        writer.Remember(remembered, saveSoon: store.LoadedUnchecked || untrusted.Count > 0);
+
         // The first snapshot is complete before Kestrel starts listening: no client ever sees a half-loaded index.
-        await ReconcileAsync(initial: true, cancellationToken, candidates);
+        await writer.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReconcileAsync(initial: true, cancellationToken, candidates);
+        }
+        finally
+        {
+            writer.Gate.Release();
+        }
+
         StartWatcher();
         await base.StartAsync(cancellationToken);
     }
@@ -81,119 +89,27 @@ public sealed class CatalogSynchronizer : BackgroundService
     {
         watcher?.Dispose();
         await base.StopAsync(cancellationToken);
-        SaveState();
+        writer.Flush();
     }
 
     public override void Dispose()
     {
         watcher?.Dispose();
-        gate.Dispose();
         base.Dispose();
     }
 
-    /// <summary>Brings one path (file or folder) up to date now; for writers that must see their file served at once.</summary>
+    /// <summary>Brings one path (file or folder) up to date now, reading what changed; for a writer that found the
+    /// folder differ from what it expected (a name taken meanwhile, a file deleted).</summary>
     public async Task RefreshAsync(string fullPath, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        await writer.Gate.WaitAsync(cancellationToken);
         try
         {
             await ProcessPathsAsync([fullPath], cancellationToken);
         }
         finally
         {
-            gate.Release();
-        }
-    }
-
-    /// <summary>Sets or clears the PEP 592 yank state of served files (null clears), all or none: the change is on disk
-    /// when this returns. False when one of them is not served. Throws <see cref="StateNotSavedException"/> when the state
-    /// could not be written; nothing changed then.</summary>
-    public Task<bool> SetYankedAsync(IReadOnlyCollection<string> relativePaths, string? reason, CancellationToken cancellationToken) =>
-        UpdateAsync(relativePaths, file => file with { Yanked = reason }, cancellationToken);
-
-    /// <summary>Records who uploaded a file and when (a re-upload that replaced a file starts unyanked), durably like
-    /// <see cref="SetYankedAsync"/>.</summary>
-    public Task<bool> RecordUploadAsync(string relativePath, string uploader, DateTimeOffset time, CancellationToken cancellationToken) =>
-        UpdateAsync([relativePath], file => file with { UploadedBy = uploader, UploadTime = time, Yanked = null }, cancellationToken);
-
-    private async Task<bool> UpdateAsync(IReadOnlyCollection<string> relativePaths, Func<PersistedFile, PersistedFile> change, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            var before = new List<PersistedFile>(relativePaths.Count);
-            foreach (var relativePath in relativePaths)
-            {
-                if (!known.TryGetValue(relativePath, out var file) || file.Error is not null)
-                {
-                    return false;
-                }
-
-                before.Add(file);
-            }
-
-            foreach (var file in before)
-            {
-                known[file.Path] = change(file);
-            }
-
-            try
-            {
-                // Acknowledged only once durable: a change the disk refused must not be shown, nor come back after a restart.
-                store.Save(known.Values);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                foreach (var file in before)
-                {
-                    known[file.Path] = file;
-                }
-
-                var refused = new StateNotSavedException(store.StateDirectory, ex);
-                CatalogLog.ChangeNotSaved(logger, store.StateDirectory, refused.Message);
-                throw refused;
-            }
-
-            dirty = false;
-            catalog.Apply([.. before.Select(f => ToCatalogFile(known[f.Path]))], []);
-            return true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    /// <summary>A wheel's METADATA (PEP 658) from the pack, checked against its sha256. A record that does not match (the
-    /// pack was damaged) is read again from the wheel itself and written anew; null when the wheel cannot give it.</summary>
-    public async Task<byte[]?> ReadMetadataAsync(CatalogFile wheel, CancellationToken cancellationToken)
-    {
-        var bytes = store.ReadMetadata(wheel.MetadataOffset, wheel.MetadataLength);
-        if (bytes is not null && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == wheel.MetadataSha256)
-        {
-            return bytes;
-        }
-
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            known.TryGetValue(wheel.RelativePath, out var previous);
-            var repaired = await inspector.InspectAsync(Path.Combine(root, wheel.RelativePath), wheel.RelativePath, wheel.Distribution, previous, cancellationToken);
-            if (repaired?.MetadataSha256 is null || repaired.Error is not null)
-            {
-                return null; // the file changed or went away meanwhile: the watcher brings the index up to date
-            }
-
-            CatalogLog.MetadataRepaired(logger, wheel.RelativePath, store.StateDirectory);
-            known[repaired.Path] = repaired;
-            catalog.Apply([ToCatalogFile(repaired)], []);
-            dirty = true;
-            SaveState();
-            return store.ReadMetadata(repaired.MetadataOffset!.Value, repaired.MetadataLength!.Value);
-        }
-        finally
-        {
-            gate.Release();
+            writer.Gate.Release();
         }
     }
 
@@ -201,11 +117,10 @@ public sealed class CatalogSynchronizer : BackgroundService
     {
         var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var nextReconcile = time.GetUtcNow() + options.ReconcileInterval;
-        var nextSave = DateTimeOffset.MaxValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var wake = nextReconcile < nextSave ? nextReconcile : nextSave;
+            var wake = nextReconcile;
             foreach (var seen in pending.Values)
             {
                 if (seen + options.SettleDelay < wake)
@@ -229,7 +144,7 @@ public sealed class CatalogSynchronizer : BackgroundService
             }
 
             var due = pending.Where(p => now - p.Value >= options.SettleDelay).Select(static p => p.Key).ToList();
-            await gate.WaitAsync(stoppingToken);
+            await writer.Gate.WaitAsync(stoppingToken);
             try
             {
                 foreach (var path in due)
@@ -247,17 +162,6 @@ public sealed class CatalogSynchronizer : BackgroundService
                     await ReconcileAsync(initial: false, stoppingToken);
                     nextReconcile = time.GetUtcNow() + options.ReconcileInterval;
                 }
-
-                // Saving is batched: a burst of dropped files costs one state write, not one per file.
-                if (dirty && nextSave == DateTimeOffset.MaxValue)
-                {
-                    nextSave = now + SaveDelay;
-                }
-                else if (now >= nextSave)
-                {
-                    SaveState();
-                    nextSave = DateTimeOffset.MaxValue;
-                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -266,11 +170,10 @@ public sealed class CatalogSynchronizer : BackgroundService
             }
             finally
             {
-                gate.Release();
+                writer.Gate.Release();
             }
         }
     }
-
     private async Task WaitForEventsAsync(TimeSpan delay, CancellationToken stoppingToken)
     {
         if (delay <= TimeSpan.Zero)
@@ -346,7 +249,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
             var prefix = relative + "/";
             if (Directory.Exists(full)
-                || (!known.ContainsKey(relative) && !File.Exists(full) && known.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))))
+                || (!writer.Known.ContainsKey(relative) && !File.Exists(full) && writer.Known.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))))
             {
                 // A folder appeared, moved or vanished: one walk settles every file under it.
                 await ReconcileAsync(initial: false, cancellationToken);
@@ -361,12 +264,12 @@ public sealed class CatalogSynchronizer : BackgroundService
             var info = new FileInfo(full);
             if (!info.Exists)
             {
-                if (known.ContainsKey(relative))
+                if (writer.Known.ContainsKey(relative))
                 {
                     removed.Add(relative);
                 }
             }
-            else if (!known.TryGetValue(relative, out var previous) || !previous.Matches(info.Length, info.LastWriteTimeUtc)
+            else if (!writer.Known.TryGetValue(relative, out var previous) || !previous.Matches(info.Length, info.LastWriteTimeUtc)
                 || (previous.Error is null && CatalogPaths.IsLink(info)))
             {
                 work.Add((full, relative, name));
@@ -399,7 +302,7 @@ public sealed class CatalogSynchronizer : BackgroundService
         var work = new List<(string Full, string Relative, DistributionFilename? Name)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var packLength = store.MetadataPackLength;
-        parsedNames.Clear();
+        var parsedNames = new Dictionary<string, DistributionFilename>(StringComparer.Ordinal);
         foreach (var (relative, info, name) in candidates ?? WalkCandidates())
         {
             seen.Add(relative);
@@ -408,7 +311,7 @@ public sealed class CatalogSynchronizer : BackgroundService
                 parsedNames[relative] = name;
             }
 
-            var reusable = known.TryGetValue(relative, out var previous)
+            var reusable = writer.Known.TryGetValue(relative, out var previous)
                 && previous.Matches(info.Length, info.LastWriteTimeUtc)
                 && (previous.Error is not null || !CatalogPaths.IsLink(info))
                 && (previous.Error is not null || previous.Sha256 is not null)
@@ -420,15 +323,14 @@ public sealed class CatalogSynchronizer : BackgroundService
             }
         }
 
-        var removed = known.Keys.Where(k => !seen.Contains(k)).ToList();
-        await ApplyAsync(work, removed, initial, cancellationToken);
-        parsedNames.Clear();
+        var removed = writer.Known.Keys.Where(k => !seen.Contains(k)).ToList();
+        await ApplyAsync(work, removed, initial, cancellationToken, parsedNames);
         if (initial)
         {
             var snapshot = catalog.Current;
             CatalogLog.Loaded(logger, root, snapshot.FileCount, snapshot.Projects.Count, work.Count, seen.Count - work.Count,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            SaveState();
+            writer.SaveNow();
         }
     }
 
@@ -436,7 +338,8 @@ public sealed class CatalogSynchronizer : BackgroundService
         List<(string Full, string Relative, DistributionFilename? Name)> work,
         List<string> removed,
         bool initial,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DistributionFilename>? parsedNames = null)
     {
         var inspected = new ConcurrentBag<PersistedFile>();
         IOException? stateFull = null;
@@ -447,7 +350,7 @@ public sealed class CatalogSynchronizer : BackgroundService
             {
                 try
                 {
-                    known.TryGetValue(item.Relative, out var previous);
+                    writer.Known.TryGetValue(item.Relative, out var previous);
                     var result = CatalogPaths.IsLinked(root, item.Relative) ? LeftOut(item.Full, item.Relative, CatalogPaths.LinkReason)
                         : item.Name is null ? LeftOut(item.Full, item.Relative, UnparseableReason)
                         : await inspector.InspectAsync(item.Full, item.Relative, item.Name, previous, ct);
@@ -468,65 +371,7 @@ public sealed class CatalogSynchronizer : BackgroundService
                 }
             });
 
-        var upserts = new List<CatalogFile>();
-        var removals = new List<string>(removed);
-        foreach (var path in removed)
-        {
-            known.Remove(path);
-            catalog.Rejected.TryRemove(path, out _);
-        }
-
-        foreach (var file in inspected)
-        {
-            // A file copied slowly is read each time it stays quiet for Catalog:SettleDelay: while it runs, this server warns
-            // once per reason, not at every read (a start-up tells again what it finds).
-            var warnedAlready = !initial && known.TryGetValue(file.Path, out var before) && before.Error == file.Error;
-            known[file.Path] = file;
-            if (file.Error is not null)
-            {
-                if (!warnedAlready)
-                {
-                    CatalogLog.Rejected(logger, file.Path, file.Error);
-                }
-
-                catalog.Rejected[file.Path] = file.Error;
-                removals.Add(file.Path);
-            }
-            else
-            {
-                catalog.Rejected.TryRemove(file.Path, out _);
-                if (!initial)
-                {
-                    upserts.Add(ToCatalogFile(file));
-                }
-            }
-        }
-
-        dirty |= removals.Count > 0 || !inspected.IsEmpty;
-        if (initial)
-        {
-            foreach (var file in known.Values.Where(static f => f.Error is not null))
-            {
-                catalog.Rejected[file.Path] = file.Error!;
-            }
-
-            // Compacted before the first snapshot, so the snapshot is built once with the final metadata offsets.
-            foreach (var file in store.CompactMetadata([.. known.Values]) ?? [])
-            {
-                known[file.Path] = file;
-                dirty = true;
-            }
-
-            catalog.Load(CatalogSnapshot.Create(known.Values.Where(static f => f.Error is null).Select(ToCatalogFile)));
-            return;
-        }
-
-        if (upserts.Count > 0 || removals.Count > 0)
-        {
-            var snapshot = catalog.Apply(upserts, removals);
-            CatalogLog.Updated(logger, upserts.Count, removed.Count, snapshot.Projects.Count, snapshot.FileCount);
-        }
-
+        writer.Apply([.. inspected], removed, initial, parsedNames);
         if (stateFull is not null)
         {
             // A writer waiting for its file to be served (an upload, a published wheel) must hear that it is not.
@@ -547,39 +392,5 @@ public sealed class CatalogSynchronizer : BackgroundService
             ? new PersistedFile(relativePath, info.Length, new DateTimeOffset(info.LastWriteTimeUtc).UtcTicks, null, null, null, null,
                 new DateTimeOffset(info.LastWriteTimeUtc), null, reason)
             : null;
-    }
-
-    // The walk already parsed every name; parsing 40,000 names again costs about half a second at start-up.
-    private CatalogFile ToCatalogFile(PersistedFile file) => new(
-        file.Path,
-        parsedNames.GetValueOrDefault(file.Path) ?? CatalogPaths.ParseCandidate(file.Path)!,
-        file.Size,
-        new DateTimeOffset(file.LastWriteTicks, TimeSpan.Zero),
-        file.Sha256!,
-        file.MetadataSha256,
-        file.MetadataName,
-        file.RequiresPython,
-        file.UploadTime,
-        file.Yanked,
-        file.MetadataOffset ?? 0,
-        file.MetadataLength ?? 0,
-        file.UploadedBy);
-
-    private void SaveState()
-    {
-        if (!dirty)
-        {
-            return;
-        }
-
-        try
-        {
-            store.Save(known.Values);
-            dirty = false;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            CatalogLog.SaveFailed(logger, store.StateDirectory, ex.Message);
-        }
     }
 }

@@ -4,7 +4,9 @@ using PypiForge.Packaging;
 
 namespace PypiForge.Server.Catalog;
 
-/// <summary>Reads a distribution once: its sha256, its metadata (PEP 658 file for wheels) and requires-python.</summary>
+/// <summary>Reads a distribution once: its sha256, its metadata (PEP 658 file for wheels) and requires-python. A writer
+/// that already hashed and read the file (<see cref="Publishing.PackageFolder"/>) hands its facts to
+/// <see cref="Describe"/> instead, so the same bytes are not read again.</summary>
 public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogStateStore store)
 {
     private readonly long maxMetadataBytes = options.Value.MaxMetadataBytes;
@@ -21,7 +23,8 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
     {
         FileInfo before;
         string sha256;
-        Inspection inspection;
+        ArchiveMetadata? metadata;
+        string? error = null;
         try
         {
             before = new FileInfo(fullPath);
@@ -39,7 +42,15 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
 
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
             stream.Position = 0;
-            inspection = ReadMetadata(stream, filename, sha256);
+            try
+            {
+                metadata = ArchiveMetadata.Read(stream, filename, maxMetadataBytes);
+            }
+            catch (InvalidDistributionException ex)
+            {
+                metadata = null;
+                error = ex.Message;
+            }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -52,79 +63,43 @@ public sealed class FileInspector(IOptions<CatalogOptions> options, CatalogState
             return null;
         }
 
-        return new PersistedFile(
-            relativePath,
-            before.Length,
-            new DateTimeOffset(before.LastWriteTimeUtc).UtcTicks,
-            sha256,
-            inspection.MetadataSha256,
-            inspection.Name,
-            inspection.RequiresPython,
-            previous?.UploadTime ?? new DateTimeOffset(before.LastWriteTimeUtc),
-            previous?.Yanked,
-            inspection.Error,
-            inspection.MetadataOffset,
-            inspection.MetadataLength,
-            previous?.UploadedBy);
+        return Describe(relativePath, before, sha256, metadata, error, previous);
     }
 
-    private Inspection ReadMetadata(Stream stream, DistributionFilename filename, string sha256)
+    /// <summary>The catalog's record of a file whose digest and metadata are known: a wheel's METADATA goes into the
+    /// pack (PEP 658). Upload time and yank state carry over from <paramref name="previous"/>.</summary>
+    public PersistedFile Describe(string relativePath, FileInfo info, string sha256, ArchiveMetadata? metadata, string? error, PersistedFile? previous)
     {
-        try
+        string? name = null;
+        string? requiresPython = null;
+        string? metadataSha = null;
+        long? offset = null;
+        int? length = null;
+        error ??= metadata?.Problem;
+        if (error is null && metadata is not null)
         {
-            switch (filename)
+            name = metadata.Metadata?.Name;
+            requiresPython = metadata.RequiresPython;
+            if (metadata.Bytes is { } bytes)
             {
-                case WheelFilename wheel:
-                {
-                    var bytes = DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes);
-                    var metadata = CoreMetadata.Parse(bytes);
-                    var contradiction = metadata.Contradiction(filename);
-                    if (contradiction is not null)
-                    {
-                        return Inspection.Invalid(contradiction);
-                    }
-
-                    var metadataSha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                    var (offset, length) = store.AppendMetadata(bytes);
-                    return new Inspection(metadata.Name, Clean(metadata.RequiresPython), metadataSha, null, offset, length);
-                }
-
-                case SdistFilename sdist:
-                    return FromOptionalPkgInfo(DistributionArchive.ReadSdistPkgInfo(stream, sdist, maxMetadataBytes), filename);
-
-                case EggFilename:
-                    return FromOptionalPkgInfo(DistributionArchive.ReadEggPkgInfo(stream, maxMetadataBytes), filename);
-
-                default:
-                    return Inspection.Invalid("unknown distribution type");
+                metadataSha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                (offset, length) = store.AppendMetadata(bytes);
             }
         }
-        catch (InvalidDistributionException ex)
-        {
-            return Inspection.Invalid(ex.Message);
-        }
-    }
 
-    // Sdist and egg metadata is advisory (legacy sdists may carry dynamic or odd PKG-INFO): a PKG-INFO that
-    // disagrees with the filename is ignored rather than hiding the file.
-    private static Inspection FromOptionalPkgInfo(byte[]? pkgInfo, DistributionFilename filename)
-    {
-        if (pkgInfo is null)
-        {
-            return new Inspection(null, null, null, null);
-        }
-
-        var metadata = CoreMetadata.Parse(pkgInfo);
-        return metadata.Contradiction(filename) is null
-            ? new Inspection(metadata.Name, Clean(metadata.RequiresPython), null, null)
-            : new Inspection(null, null, null, null);
-    }
-
-    private static string? Clean(string? requiresPython) =>
-        string.IsNullOrWhiteSpace(requiresPython) ? null : requiresPython.Trim();
-
-    private sealed record Inspection(string? Name, string? RequiresPython, string? MetadataSha256, string? Error, long? MetadataOffset = null, int? MetadataLength = null)
-    {
-        public static Inspection Invalid(string reason) => new(null, null, null, reason);
+        return new PersistedFile(
+            relativePath,
+            info.Length,
+            new DateTimeOffset(info.LastWriteTimeUtc).UtcTicks,
+            sha256,
+            metadataSha,
+            name,
+            requiresPython,
+            previous?.UploadTime ?? new DateTimeOffset(info.LastWriteTimeUtc),
+            previous?.Yanked,
+            error,
+            offset,
+            length,
+            previous?.UploadedBy);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Publishing;
 using PypiForge.Server.Uploads;
 using PypiForge.Server.Upstream;
 
@@ -15,10 +15,10 @@ public sealed partial class LeftoverCleanup(IOptions<CatalogOptions> catalog, Up
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var root = catalog.Value.RootPath;
-        var inRoot = Leftovers.RemoveFiles(root, [UploadForm.TempFileName(), WheelPublisher.TempFileName()], depth: 0, logger);
+        var inRoot = Leftovers.RemoveFiles(root, [UploadForm.TempFileName(), PackageFolder.TempFileName()], depth: 0, logger);
         Report("upload temp files", root, inRoot[0]);
         Report("wheels being published", root, inRoot[1]);
-        var spools = Path.Combine(catalog.Value.StatePath, RemoteWheelReceiver.SpoolFolder);
+        var spools = Path.Combine(catalog.Value.StatePath, StateFolder.AgentSpools);
         Report("remote-agent wheel spools", spools, Leftovers.RemoveFolders(spools, SpoolName(), logger));
         UpstreamLeftovers.Remove(upstream, logger);
         return Task.CompletedTask;

@@ -20,7 +20,7 @@ public static class PackageFileEndpoints
         return app;
     }
 
-    private static async Task<IResult> Download(string? path, HttpContext context, PackageCatalog catalog, CatalogSynchronizer synchronizer, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
+    private static async Task<IResult> Download(string? path, HttpContext context, PackageCatalog catalog, CatalogWriter writer, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -44,7 +44,7 @@ public static class PackageFileEndpoints
             && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
             && wheel.MetadataSha256 is not null)
         {
-            var bytes = await synchronizer.ReadMetadataAsync(wheel, context.RequestAborted);
+            var bytes = await writer.ReadMetadataAsync(wheel, context.RequestAborted);
             if (bytes is null)
             {
                 return NotFound("The metadata of this file could not be read from the state folder nor from the file; the file changed or was removed.");

@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Packages;
 
 /// <summary>Changes to what is served, for the PackageService and pypiserver's <c>remove_pkg</c>: delete files or
 /// releases, yank and un-yank. Each change is in the index when the call returns.</summary>
-public sealed class PackageManager(IOptions<CatalogOptions> options, PackageCatalog catalog, CatalogSynchronizer synchronizer)
+public sealed class PackageManager(PackageCatalog catalog, CatalogWriter writer, PackageFolder folder)
 {
-    private readonly string root = options.Value.RootPath;
-
     /// <summary>The served file of exactly this name (case-sensitive, as on the project page), or null.</summary>
     public CatalogFile? Find(string fileName) =>
         DistributionFilename.TryParse(fileName, out var distribution) && catalog.FindByFileName(distribution) is { } file && file.FileName == fileName
@@ -31,18 +29,11 @@ public sealed class PackageManager(IOptions<CatalogOptions> options, PackageCata
     }
 
     /// <summary>Deletes the given files from the folder and the index.</summary>
-    public async Task DeleteAsync(IEnumerable<CatalogFile> files, CancellationToken cancellationToken)
-    {
-        foreach (var file in files)
-        {
-            var fullPath = Path.Combine(root, file.RelativePath);
-            File.Delete(fullPath);
-            await synchronizer.RefreshAsync(fullPath, cancellationToken);
-        }
-    }
+    public Task DeleteAsync(IEnumerable<CatalogFile> files, CancellationToken cancellationToken) =>
+        folder.DeleteAsync(files, cancellationToken);
 
     /// <summary>Sets (reason non-null, may be empty) or clears (null) the yank state of the files, all or none, saved
     /// before this returns. Throws <see cref="StateNotSavedException"/> when the state could not be written.</summary>
     public Task SetYankedAsync(IEnumerable<CatalogFile> files, string? reason, CancellationToken cancellationToken) =>
-        synchronizer.SetYankedAsync([.. files.Select(static f => f.RelativePath)], reason, cancellationToken);
+        writer.SetYankedAsync([.. files.Select(static f => f.RelativePath)], reason, cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.Publishing;
 
 namespace PypiForge.Server.Uploads;
 
@@ -19,8 +20,7 @@ public sealed class UploadService(
     IOptions<CatalogOptions> catalogOptions,
     IOptions<UploadOptions> uploadOptions,
     PackageCatalog catalog,
-    CatalogSynchronizer synchronizer,
-    TimeProvider time,
+    PackageFolder folder,
     ILogger<UploadService> logger)
 {
     private readonly string root = catalogOptions.Value.RootPath;
@@ -37,13 +37,13 @@ public sealed class UploadService(
         var distribution = CheckFileName(received.FileName);
         CheckFields(form, distribution);
         CheckDigests(form, received);
-        CheckContents(received.TempPath, distribution);
+        var metadata = CheckContents(received.TempPath, distribution);
 
         var gate = locks.GetOrAdd(distribution.FileName, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var outcome = await PlaceAsync(form, received, distribution, uploader, cancellationToken);
+            var outcome = await PlaceAsync(form, received, distribution, metadata, uploader, cancellationToken);
             UploadLog.Accepted(logger, distribution.FileName, uploader, outcome.ToString(), received.Length);
             return (outcome, distribution);
         }
@@ -53,10 +53,14 @@ public sealed class UploadService(
         }
     }
 
-    private async Task<UploadOutcome> PlaceAsync(UploadForm form, ReceivedFile received, DistributionFilename distribution, string uploader, CancellationToken cancellationToken)
+    // The spool is already in the root and was hashed while it was received: the package folder commits it by a rename
+    // and the catalog takes its digest and metadata as they are.
+    private async Task<UploadOutcome> PlaceAsync(
+        UploadForm form, ReceivedFile received, DistributionFilename distribution, ArchiveMetadata metadata, string uploader, CancellationToken cancellationToken)
     {
         var existing = Existing(distribution);
         string destination;
+        CommitRule rule;
         UploadOutcome outcome;
         if (existing is not null)
         {
@@ -73,48 +77,34 @@ public sealed class UploadService(
                     + $"The overwrite policy (Uploads:Overwrite) is {options.Overwrite}.");
             }
 
-            destination = existing.Value.FullPath;
-            File.Move(received.TempPath, destination, overwrite: true);
-            outcome = UploadOutcome.Replaced;
+            (destination, rule, outcome) = (existing.Value.RelativePath, CommitRule.Replace, UploadOutcome.Replaced);
         }
         else
         {
-            destination = Path.Combine(root, distribution.FileName);
-            try
-            {
-                File.Move(received.TempPath, destination, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(destination))
-            {
-                // Another writer (not an upload: those are serialized) put the file there meanwhile.
-                throw UploadException.BadRequest("File already exists",
-                    $"A file named '{distribution.FileName}' appeared in the package folder during the upload; it was not overwritten.");
-            }
-
-            outcome = UploadOutcome.Stored;
+            (destination, rule, outcome) = (distribution.FileName, CommitRule.NoOverwrite, UploadOutcome.Stored);
         }
 
-        form.Release();
+        var staged = new StagedFile(received.TempPath, distribution.FileName, received.Length, received.Sha256);
+        CommitResult committed;
         try
         {
-            await synchronizer.RefreshAsync(destination, cancellationToken);
-            var relative = Path.GetRelativePath(root, destination).Replace(Path.DirectorySeparatorChar, '/');
-            await synchronizer.RecordUploadAsync(relative, uploader, time.GetUtcNow(), cancellationToken);
+            committed = await folder.CommitAsync(staged, destination, rule, metadata, uploader, cancellationToken);
         }
         catch (StateNotSavedException ex)
         {
-            // Not acknowledged, so not kept: a new file is taken out again (a replaced file's old bytes are gone already).
-            if (outcome == UploadOutcome.Stored)
-            {
-                File.Delete(destination);
-                await synchronizer.RefreshAsync(destination, CancellationToken.None);
-            }
-
             throw ex.IsDiskFull
                 ? UploadException.DiskFull(ex.StateDirectory)
                 : new UploadException(StatusCodes.Status503ServiceUnavailable, "State not saved", ex.Message);
         }
 
+        if (committed.Outcome == CommitOutcome.NameTaken)
+        {
+            // Another writer (not an upload: those are serialized) put the file there meanwhile.
+            throw UploadException.BadRequest("File already exists",
+                $"A file named '{distribution.FileName}' appeared in the package folder during the upload; it was not overwritten.");
+        }
+
+        form.Release();
         return outcome;
     }
 
@@ -126,15 +116,15 @@ public sealed class UploadService(
     };
 
     // A file of this name is served (anywhere in the folder, under the same project), or sits in the root unread yet.
-    private (string Sha256, string FullPath)? Existing(DistributionFilename distribution)
+    private (string Sha256, string RelativePath)? Existing(DistributionFilename distribution)
     {
         if (catalog.FindByFileName(distribution) is { } served)
         {
-            return (served.Sha256, Path.Combine(root, served.RelativePath));
+            return (served.Sha256, served.RelativePath);
         }
 
         var direct = Path.Combine(root, distribution.FileName);
-        return File.Exists(direct) ? (Hash(direct), direct) : null;
+        return File.Exists(direct) ? (Hash(direct), distribution.FileName) : null;
     }
 
     private static string Hash(string path)
@@ -224,38 +214,28 @@ public sealed class UploadService(
         }
     }
 
-    private void CheckContents(string path, DistributionFilename distribution)
+    // The one rule (ArchiveMetadata), read once: what it read goes on to the catalog.
+    private ArchiveMetadata CheckContents(string path, DistributionFilename distribution)
     {
+        ArchiveMetadata metadata;
         try
         {
             using var stream = File.OpenRead(path);
-            switch (distribution)
-            {
-                case WheelFilename wheel:
-                {
-                    var metadata = CoreMetadata.Parse(DistributionArchive.ReadWheelMetadata(stream, wheel, maxMetadataBytes));
-                    if (metadata.Contradiction(wheel) is not null)
-                    {
-                        throw UploadException.BadRequest("Invalid wheel",
-                            $"The wheel's METADATA says '{metadata.Name}' version '{metadata.Version}', but its file name says '{wheel.Project}' version '{wheel.Version}'.");
-                    }
-
-                    break;
-                }
-
-                case SdistFilename sdist:
-                    DistributionArchive.ReadSdistPkgInfo(stream, sdist, maxMetadataBytes);
-                    break;
-                default:
-                    DistributionArchive.ReadEggPkgInfo(stream, maxMetadataBytes);
-                    break;
-            }
+            metadata = ArchiveMetadata.Read(stream, distribution, maxMetadataBytes);
         }
         catch (InvalidDistributionException ex)
         {
             throw UploadException.BadRequest($"Invalid {distribution.Kind.ToString().ToLowerInvariant()}",
                 $"'{distribution.FileName}' cannot be read as a {distribution.Kind.ToString().ToLowerInvariant()}: {ex.Message}");
         }
+
+        if (!metadata.Agrees)
+        {
+            throw UploadException.BadRequest("Invalid wheel",
+                $"The wheel's METADATA says '{metadata.Metadata?.Name}' version '{metadata.Metadata?.Version}', but its file name says '{distribution.Project}' version '{distribution.Version}'.");
+        }
+
+        return metadata;
     }
 
     private static string Required(UploadForm form, string field)

@@ -12,7 +12,7 @@ public sealed class UpstreamPaths
         Mode = value.Mode;
         Indexes = [.. value.UrlList.Select(static url => UpstreamIndex.TryCreate(url, out var index) is null ? index! : null).OfType<UpstreamIndex>()];
         AllowMerge = value.AllowMergeList.Select(Packaging.ProjectName.Normalize).ToHashSet(StringComparer.Ordinal);
-        CacheDirectory = Path.GetFullPath(value.CacheDirectory ?? Path.Combine(catalog.Value.StatePath, "upstream"));
+        CacheDirectory = Path.GetFullPath(value.CacheDirectory ?? StateFolder.PathOf(catalog.Value, StateFolder.Upstream));
         PagesDirectory = Path.Combine(CacheDirectory, "pages");
         FilesDirectory = Path.Combine(CacheDirectory, "files");
     }

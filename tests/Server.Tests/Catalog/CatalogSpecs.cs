@@ -233,7 +233,7 @@ public sealed class CatalogSpecs
         TestDists.Wheel(root, "yanky", "2.0");
         await using (var server = await ServerHost.StartAsync(root))
         {
-            var sync = server.Services.GetRequiredService<CatalogSynchronizer>();
+            var sync = server.Services.GetRequiredService<CatalogWriter>();
             Assert.True(await sync.SetYankedAsync(["yanky-2.0-py3-none-any.whl"], "broken <build> & more", CancellationToken.None));
             Assert.True(await sync.SetYankedAsync(["yanky-1.0-py3-none-any.whl"], string.Empty, CancellationToken.None));
             Assert.False(await sync.SetYankedAsync(["nope-1.0-py3-none-any.whl"], "x", CancellationToken.None));

@@ -50,7 +50,7 @@ public sealed class BuildServer : IAsyncDisposable
 
         var server = new BuildServer(await ServerHost.StartAsync(root, [.. args]));
         var expected = withPython310 ? 2 : 1;
-        var ready = await ServerHost.EventuallyAsync(async () => (await server.Client.ListTargetsAsync(new ListTargetsRequest(), headers)).Targets.Count >= expected, TimeSpan.FromSeconds(30));
+        var ready = await ServerHost.EventuallyAsync(async () => (await server.Client.ListTargetsAsync(new ListTargetsRequest(), headers)).Targets.Count >= expected, TimeSpan.FromSeconds(120));
         Assert.True(ready, "the embedded agent did not register its targets: " + string.Join('\n', host(server).Logs.Messages()));
         return server;
 

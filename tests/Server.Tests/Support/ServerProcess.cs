@@ -28,7 +28,8 @@ public sealed class ServerProcess : DotnetProcess
     /// <summary>Polls <c>/health</c> until it answers 200 or the process dies; bounded.</summary>
     public async Task<bool> WaitUntilHealthyAsync(TimeSpan within)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // Each try is bounded on its own: on a loaded machine one /health call may take seconds, which is a retry, not a failure.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline && !Process.HasExited)
         {
@@ -43,6 +44,10 @@ public sealed class ServerProcess : DotnetProcess
             catch (HttpRequestException)
             {
                 // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // This try timed out; the deadline decides.
             }
 
             await Task.Delay(100);

@@ -13,17 +13,17 @@ public sealed class AccessPolicy(IOptions<AuthOptions> options, HtpasswdUsers us
     /// <summary>Loopback requests without credentials may do anything: always, never, or (auto) while no htpasswd file
     /// is configured and no token exists — a fresh install works out of the box, a configured one asks everyone. Never a
     /// connection from a build sandbox (which shares the host's network): a package's code is not the operator.</summary>
-    public bool TrustsLoopback(ConnectionInfo connection)
+    public bool TrustsLoopback(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        var remote = connection.RemoteIpAddress;
+        ArgumentNullException.ThrowIfNull(context);
+        var remote = context.Connection.RemoteIpAddress;
         var trusted = remote is not null && IPAddress.IsLoopback(remote) && options.TrustLoopback switch
         {
             LoopbackTrust.Always => true,
             LoopbackTrust.Never => false,
             _ => !users.Configured && !tokens.Any,
         };
-        return trusted && !peers.IsBuild(connection);
+        return trusted && !peers.IsBuild(context);
     }
 
     /// <summary>No htpasswd file and no token: there is nothing credentials could be checked against.</summary>

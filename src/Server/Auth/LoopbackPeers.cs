@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Building;
 using PypiForge.Protos.Queue;
@@ -18,6 +19,8 @@ public sealed class LoopbackPeers(IOptions<QueueOptions> queue, IOptions<AgentOp
 {
     private const int SandboxUids = 1000;
 
+    private static readonly object ConnectionItemKey = new();
+
     private readonly int firstSandboxUid = agent.Value.SandboxFirstUid;
 
     /// <summary>Builds run as this server's own user: its embedded agent is on and sandboxes without uids of their own.</summary>
@@ -25,11 +28,26 @@ public sealed class LoopbackPeers(IOptions<QueueOptions> queue, IOptions<AgentOp
 
     /// <summary>True when the connection's client socket is owned by a build sandbox's user (or cannot be looked up while
     /// builds share this server's user).</summary>
-    public bool IsBuild(ConnectionInfo connection)
+    /// <remarks>The owner of a connection's client socket cannot change while it is open, and reading the kernel's socket
+    /// table costs about a millisecond (more with many sockets), so it is looked up once per connection and kept in the
+    /// connection's items (Kestrel's per-connection store, gone with the connection), not at every request of a
+    /// keep-alive or HTTP/2 connection.</remarks>
+    public bool IsBuild(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(context);
         if (BuildsShareServerUser)
             return true;
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(ConnectionItemKey, out var known) && known is bool cached)
+            return cached;
+        var isBuild = Lookup(context.Connection);
+        if (items is not null)
+            items[ConnectionItemKey] = isBuild;
+        return isBuild;
+    }
+
+    private bool Lookup(ConnectionInfo connection)
+    {
         if (connection.RemoteIpAddress is not { } remote || connection.LocalIpAddress is not { } local || !OperatingSystem.IsLinux())
             return false;
         var uid = OwnerOf(new IPEndPoint(remote, connection.RemotePort), new IPEndPoint(local, connection.LocalPort));

@@ -37,14 +37,14 @@ public sealed class PypiForgeAuthenticationHandler(
         if (string.IsNullOrEmpty(header))
         {
             // The Host check keeps a DNS-rebinding page (loopback peer, Host: evil.example) anonymous.
-            return Task.FromResult(access.TrustsLoopback(Context.Connection) && LoopbackHosts.Allows(Request.Host)
+            return Task.FromResult(access.TrustsLoopback(Context) && LoopbackHosts.Allows(Request.Host)
                 ? Success($"loopback ({remote})", Permissions.All, "loopback")
                 : AuthenticateResult.NoResult());
         }
 
         // A fresh install (no users, no tokens) trusts loopback, and flit and pdm always send some credentials: they
         // cannot be checked against anything, so they are the loopback publisher's, not a failed sign-in.
-        if (access.KnowsNoOne && access.TrustsLoopback(Context.Connection) && LoopbackHosts.Allows(Request.Host))
+        if (access.KnowsNoOne && access.TrustsLoopback(Context) && LoopbackHosts.Allows(Request.Host))
         {
             return Task.FromResult(Success($"loopback ({remote})", Permissions.All, "loopback"));
         }

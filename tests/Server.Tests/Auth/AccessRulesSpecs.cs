@@ -54,7 +54,7 @@ public sealed class AccessRulesSpecs : IDisposable
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);
 
-        Assert.Equal(trusted, policy.TrustsLoopback(context.Connection));
+        Assert.Equal(trusted, policy.TrustsLoopback(context));
     }
 
     [Fact]

@@ -42,4 +42,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(111, LogLevel.Information, "Removed {Count} build folders from {Folder}, left by builds that were killed with their agent")]
     public static partial void StaleBuildFoldersRemoved(ILogger logger, int count, string folder);
+
+    [LoggerMessage(120, LogLevel.Warning, "Build {BuildId} for {Target}: an index could not be reached or failed ({Failure}); running pip again in {Seconds} s (attempt {Attempt} of {Attempts})")]
+    public static partial void RetryingTransient(ILogger logger, string buildId, string target, string failure, double seconds, int attempt, int attempts);
 }

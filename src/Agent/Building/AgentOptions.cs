@@ -22,6 +22,14 @@ public sealed class AgentOptions
     /// <summary>A build running longer than this is killed (with its whole process tree) and fails.</summary>
     public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How many more times a build runs pip after a passing failure (an index unreachable, a connection reset,
+    /// a 5xx from an index); 0 never runs it again. A compile error or a missing distribution on a reachable index is
+    /// never run again.</summary>
+    public int TransientRetries { get; set; } = 3;
+
+    /// <summary>The wait before the first re-run after a passing failure; each further wait is twice the one before.</summary>
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>More indexes for pip, after this server's own (pip's --extra-index-url).</summary>
     public List<string> ExtraIndexUrls { get; set; } = [];
 

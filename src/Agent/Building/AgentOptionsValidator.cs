@@ -23,6 +23,10 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"Agent:WorkerCount is {options.WorkerCount}; use 1 to 256.");
         if (options.BuildTimeout <= TimeSpan.Zero || options.BuildTimeout > TimeSpan.FromDays(7))
             failures.Add($"Agent:BuildTimeout is {options.BuildTimeout}; use a value from 00:00:01 to 7.00:00:00 (e.g. 00:30:00).");
+        if (options.TransientRetries is < 0 or > 10)
+            failures.Add($"Agent:TransientRetries is {options.TransientRetries}; use 0 (never run pip again) to 10 (default 3).");
+        if (options.TransientRetryDelay < TimeSpan.FromSeconds(1) || options.TransientRetryDelay > TimeSpan.FromMinutes(10))
+            failures.Add($"Agent:TransientRetryDelay is {options.TransientRetryDelay}; use 00:00:01 to 00:10:00 (default 00:00:15, doubled before each further run).");
 
         var limits = options.Limits;
         if (limits.MemoryMiB is < 64 or > 16L * 1024 * 1024)

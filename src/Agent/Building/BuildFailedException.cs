@@ -1,7 +1,8 @@
 namespace PypiForge.Agent.Building;
 
 /// <summary>pip could not build the requirements. Thrown so Hangfire shows the build as failed with pip's last
-/// lines; the job is not retried (AutomaticRetry is off for build jobs), since pip would fail the same way.</summary>
+/// lines; Hangfire does not retry it (AutomaticRetry is off for build jobs): the job already ran pip again after passing
+/// failures (Agent:TransientRetries), and a lasting failure would happen the same way.</summary>
 public sealed class BuildFailedException : Exception
 {
     public BuildFailedException(string message)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PypiForge.Agent.Pip;
+using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Agent.Building;
@@ -13,8 +14,12 @@ public sealed class BuildJob(
     TargetRegistry targets,
     PipWheelRunner runner,
     IOptions<AgentOptions> options,
+    TimeProvider time,
     ILogger<BuildJob> logger) : IBuildJob
 {
+    /// <summary>The longest wait between two runs of pip after a passing failure.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(10);
+
     public async Task<string> RunAsync(string buildId, string requirements, string target, CancellationToken cancellationToken)
     {
         var buildTarget = targets.Find(target);
@@ -46,21 +51,8 @@ public sealed class BuildJob(
         {
             if (!OperatingSystem.IsWindows())
                 work.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            var scratch = Path.Combine(work.FullName, "scratch");
-            var wheelDirectory = Path.Combine(scratch, "wheels");
-            var request = new PipWheelRequest(
-                buildTarget,
-                spec.Requirements,
-                host.IndexUrl,
-                [.. options.Value.ExtraIndexUrls.Select(static u => new Uri(u))],
-                spec.WithDependencies,
-                spec.Prerelease,
-                wheelDirectory,
-                scratch,
-                spec.LogPath,
-                options.Value.BuildTimeout) { IndexToken = spec.IndexToken };
             AgentLog.Starting(logger, buildId, target, requirements);
-            var result = await runner.RunAsync(request, line => host.Log(buildId, target, line), linked.Token);
+            var (result, wheelDirectory, runs) = await RunPipAsync(buildId, target, buildTarget, spec, work, linked.Token);
 
             // Like `pip wheel -w`, a failed build keeps what it made: pip copies each wheel into the folder only once it
             // is built, so a failed (or timed-out) run's wheels are complete ones; one cut short by a kill is not a valid
@@ -72,7 +64,7 @@ public sealed class BuildJob(
             }
 
             var duration = Stopwatch.GetElapsedTime(started);
-            var (state, error) = TargetVerdict.Of(result, wheels, options.Value.BuildTimeout);
+            var (state, error) = TargetVerdict.Of(result, wheels, options.Value.BuildTimeout, runs);
             await host.CompleteAsync(buildId, target, new TargetOutcome(state, error, result.LogTail, wheels, duration), CancellationToken.None);
             if (state == TargetState.Failed)
             {
@@ -105,6 +97,54 @@ public sealed class BuildJob(
             TryDelete(work);
         }
     }
+
+    /// <summary>
+    /// Runs pip, and runs it again after a passing failure (an index unreachable or failing: a server restarting),
+    /// up to Agent:TransientRetries more times with a doubling wait from Agent:TransientRetryDelay; a lasting failure
+    /// (a compile error, a distribution a reachable index lacks) ends at once. The retry lives here rather than in
+    /// Hangfire: the target stays Running under one claim, the log says what is awaited, and the job keeps
+    /// AutomaticRetry off, so a re-run never follows a completed target. Each run gets a fresh scratch folder.
+    /// </summary>
+    private async Task<(PipWheelResult Result, string WheelDirectory, int Runs)> RunPipAsync(
+        string buildId, string target, BuildTarget buildTarget, BuildSpec spec, DirectoryInfo work, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var runs = settings.TransientRetries + 1;
+        for (var run = 1; ; run++)
+        {
+            var scratch = Path.Combine(work.FullName, run == 1 ? "scratch" : $"scratch-{run}");
+            var wheelDirectory = Path.Combine(scratch, "wheels");
+            var request = new PipWheelRequest(
+                buildTarget,
+                spec.Requirements,
+                host.IndexUrl,
+                [.. settings.ExtraIndexUrls.Select(static u => new Uri(u))],
+                spec.WithDependencies,
+                spec.Prerelease,
+                wheelDirectory,
+                scratch,
+                spec.LogPath,
+                settings.BuildTimeout) { IndexToken = spec.IndexToken };
+            var result = await runner.RunAsync(request, line => host.Log(buildId, target, line), cancellationToken);
+            if (!result.Transient || run == runs)
+            {
+                return (result, wheelDirectory, run);
+            }
+
+            // What a failed run built is dropped with its folder: the next run builds it again, against an index that answers.
+            TryDelete(new DirectoryInfo(scratch));
+            var delay = RetryDelay(settings.TransientRetryDelay, run);
+            var line = $"# An index could not be reached or failed ({result.NetworkFailure}); retrying in {delay.TotalSeconds:0} s (attempt {run + 1} of {runs}).";
+            await File.AppendAllTextAsync(spec.LogPath, line + "\n", CancellationToken.None);
+            host.Log(buildId, target, line);
+            AgentLog.RetryingTransient(logger, buildId, target, result.NetworkFailure!, delay.TotalSeconds, run + 1, runs);
+            await Task.Delay(delay, time, cancellationToken);
+        }
+    }
+
+    /// <summary>The wait before run <paramref name="run"/> + 1: the first delay, doubled after each run, at most <see cref="MaxRetryDelay"/>.</summary>
+    internal static TimeSpan RetryDelay(TimeSpan first, int run) =>
+        TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, first.Ticks * (1L << Math.Min(run - 1, 20))));
 
     private static string Summary(List<PublishedWheel> wheels, TimeSpan duration)
     {

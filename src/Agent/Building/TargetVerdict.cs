@@ -18,7 +18,8 @@ internal static class TargetVerdict
     /// <summary>The target's state and, when it failed, why, naming the requirements pip could not build, the
     /// wheels that were served anyway and the wheels that were refused.</summary>
     /// <param name="buildTimeout">The limit a timed-out run broke (Agent:BuildTimeout), for the message.</param>
-    public static (TargetState State, string? Error) Of(PipWheelResult result, IReadOnlyList<PublishedWheel> wheels, TimeSpan buildTimeout)
+    /// <param name="runs">How many times pip ran (more than once after passing failures, Agent:TransientRetries).</param>
+    public static (TargetState State, string? Error) Of(PipWheelResult result, IReadOnlyList<PublishedWheel> wheels, TimeSpan buildTimeout, int runs = 1)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(wheels);
@@ -26,7 +27,7 @@ internal static class TargetVerdict
         string reason;
         if (!result.Succeeded)
         {
-            reason = PipFailure(result, buildTimeout);
+            reason = PipFailure(result, buildTimeout, runs);
         }
         else if (wheels.Count == 0)
         {
@@ -50,8 +51,16 @@ internal static class TargetVerdict
         return (TargetState.Failed, error.ToString());
     }
 
-    private static string PipFailure(PipWheelResult result, TimeSpan buildTimeout)
+    private static string PipFailure(PipWheelResult result, TimeSpan buildTimeout, int runs)
     {
+        if (result.Transient)
+        {
+            // Every run before the last failed the same passing way, or there would have been no further run.
+            var when = runs == 1 ? string.Empty : $" in each of {runs} runs of pip (Agent:TransientRetries)";
+            var missing = result.FailedProjects.Count == 0 ? string.Empty : $" pip found or built no {string.Join(", ", result.FailedProjects)}.";
+            return $"An index could not be reached or failed{when}: {result.NetworkFailure}{missing}";
+        }
+
         var stopped = result.LimitExceeded
             ?? (result.TimedOut ? $"pip wheel did not finish within {buildTimeout} (Agent:BuildTimeout) and was stopped." : null);
         var named = result.FailedProjects.Count == 0

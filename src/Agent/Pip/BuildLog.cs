@@ -16,6 +16,7 @@ internal sealed class BuildLog : IDisposable
     private readonly StreamWriter _file;
     private readonly LineTail _tail = new(TailLines, TailLineLength);
     private readonly PipFailures _failures = new();
+    private readonly PipNetworkFailures _network = new();
     private Action<string>? _onLine;
 
     public BuildLog(string path, Action<string>? onLine)
@@ -41,6 +42,7 @@ internal sealed class BuildLog : IDisposable
             _file.Flush();
             _tail.Add(line);
             _failures.Observe(line);
+            _network.Observe(line);
 
             if (_onLine is null)
                 return;
@@ -75,6 +77,20 @@ internal sealed class BuildLog : IDisposable
     {
         lock (_gate)
             return [.. _failures.Projects];
+    }
+
+    /// <summary>Whether pip said it failed to build a wheel (see <see cref="PipFailures.BuildFailed"/>).</summary>
+    public bool BuildFailed()
+    {
+        lock (_gate)
+            return _failures.BuildFailed;
+    }
+
+    /// <summary>The first output line that showed a passing network failure (see <see cref="PipNetworkFailures"/>); null when none did.</summary>
+    public string? NetworkFailure()
+    {
+        lock (_gate)
+            return _network.First;
     }
 
     public void Dispose()

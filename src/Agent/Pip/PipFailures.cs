@@ -21,6 +21,10 @@ internal sealed partial class PipFailures
     /// <summary>The projects named so far, as pip spelled them, in the order it named them.</summary>
     public IReadOnlyList<string> Projects => _projects;
 
+    /// <summary>pip said it failed to build a wheel (not merely that it found no distribution): a build of the
+    /// package's own code failed, which running again does not change.</summary>
+    public bool BuildFailed { get; private set; }
+
     public void Observe(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -28,6 +32,8 @@ internal sealed partial class PipFailures
         if (!match.Success)
             return;
 
+        if (!match.Value.Contains("No matching distribution found for ", StringComparison.Ordinal))
+            BuildFailed = true;
         foreach (var name in match.Groups["names"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (_projects.Count == MaxProjects || !ProjectName().IsMatch(name))

@@ -13,5 +13,20 @@ public sealed record PipWheelResult(int ExitCode, bool TimedOut, IReadOnlyList<s
     /// <summary>The projects pip's output named as not built or not found, in its order (at most <see cref="PipFailures.MaxProjects"/>).</summary>
     public IReadOnlyList<string> FailedProjects { get; init; } = [];
 
+    /// <summary>pip said it failed to build a wheel of some project: a compile error or the like, not the network.</summary>
+    public bool BuildFailed { get; init; }
+
+    /// <summary>The first line of pip's output that showed a passing network failure: an index or file host refused or
+    /// reset the connection, timed out, or answered 5xx (see <see cref="PipNetworkFailures"/>).</summary>
+    public string? NetworkFailure { get; init; }
+
     public bool Succeeded => ExitCode == 0 && !TimedOut && LimitExceeded is null;
+
+    /// <summary>
+    /// The run failed for a passing reason, so running it again may succeed: pip itself exited with an error (not
+    /// killed, not stopped by the timeout or a limit), its output shows a passing network failure, and it built every
+    /// wheel it tried. "No matching distribution found" is transient only next to such a failure (an unreachable index
+    /// lists nothing); next to a reachable index, and after a compile error, it is not.
+    /// </summary>
+    public bool Transient => !Succeeded && !TimedOut && LimitExceeded is null && ExitCode is > 0 and < 128 && NetworkFailure is not null && !BuildFailed;
 }

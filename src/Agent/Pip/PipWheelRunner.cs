@@ -87,6 +87,7 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
         Directory.CreateDirectory(Path.GetDirectoryName(request.LogPath)!);
 
         using var run = sandbox.Begin(request.WorkingDirectory);
+        // No --log file: with one, pip logs at debug level and leaves a failed build's own output out of its console.
         var arguments = Arguments(request, run.Inside(request.WheelDirectory));
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (request.IndexToken is { } token)
@@ -154,7 +155,14 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
             LogFinished(request.Target.Name, pid, exitCode, duration.TotalSeconds);
         }
 
-        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration) { LimitExceeded = limit, FailedProjects = log.FailedProjects() };
+        var failed = exitCode != 0 || timedOut || limit is not null;
+        return new PipWheelResult(exitCode, timedOut, log.Tail(), duration)
+        {
+            LimitExceeded = limit,
+            FailedProjects = log.FailedProjects(),
+            BuildFailed = log.BuildFailed(),
+            NetworkFailure = failed ? log.NetworkFailure() : null,
+        };
     }
 
     private static Command Command(SandboxCommand sandboxed, BuildLog log)

@@ -7,8 +7,9 @@ namespace PypiForge.Protos.Jobs;
 public interface IBuildJob
 {
     /// <summary>Runs <c>pip wheel</c> for the build on this target and publishes the wheels. Returns a summary for the
-    /// dashboard. A build failure throws (shown with pip's last lines) and is not retried: pip would fail the same way.
-    /// A job interrupted by shutdown or a lost worker is picked up again by Hangfire.</summary>
+    /// dashboard. A build failure throws (shown with pip's last lines) and is not retried by Hangfire: the job itself runs
+    /// pip again after a passing failure (an index unreachable, Agent:TransientRetries), and a lasting one would fail the
+    /// same way. A job interrupted by shutdown or a lost worker is picked up again by Hangfire.</summary>
     [JobDisplayName("Build {1} for {2}")]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     Task<string> RunAsync(string buildId, string requirements, string target, CancellationToken cancellationToken);

@@ -32,4 +32,10 @@ internal static partial class BuildsLog
 
     [LoggerMessage(221, LogLevel.Warning, "Clean-up after a build that could not be queued failed too: {Reason}")]
     public static partial void CleanUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(250, LogLevel.Warning, "Build back-ends for {Target}: {Problem}")]
+    public static partial void BackendsMissing(ILogger logger, string target, string problem);
+
+    [LoggerMessage(251, LogLevel.Warning, "Could not list the build targets to check their build back-ends ({Problem}); trying again shortly")]
+    public static partial void BackendCheckFailed(ILogger logger, string problem);
 }

@@ -38,6 +38,34 @@ public sealed class TargetVerdictSpecs
     }
 
     [Fact]
+    public void Pip_failing_on_an_unreachable_index_in_every_run_says_so_and_how_often_it_ran()
+    {
+        const string refused = "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError(...: Failed to establish a new connection: [Errno 111] Connection refused')': /simple/pf-late/";
+        var result = new PipWheelResult(1, false, [], TimeSpan.FromSeconds(1)) { FailedProjects = ["pf-late"], NetworkFailure = refused };
+
+        var verdict = TargetVerdict.Of(result, [], Timeout, runs: 4);
+
+        Assert.True(result.Transient);
+        Assert.Equal(
+            $"An index could not be reached or failed in each of 4 runs of pip (Agent:TransientRetries): {refused} pip found or built no pf-late. No wheel of this build is served.",
+            verdict.Error);
+    }
+
+    [Theory]
+    [InlineData(1, false, false, true)]
+    [InlineData(1, true, false, false)] // a compile error next to the network failure: the compile error stays
+    [InlineData(1, false, true, false)] // stopped by the timeout
+    [InlineData(137, false, false, false)] // killed
+    [InlineData(0, false, false, false)]
+    public void Only_a_failed_pip_run_with_a_network_failure_and_no_failed_build_is_transient(int exitCode, bool buildFailed, bool timedOut, bool transient)
+    {
+        var result = new PipWheelResult(exitCode, timedOut, [], TimeSpan.FromSeconds(1)) { BuildFailed = buildFailed, NetworkFailure = "Connection refused" };
+
+        Assert.Equal(transient, result.Transient);
+        Assert.False(new PipWheelResult(1, false, [], TimeSpan.FromSeconds(1)).Transient); // no network failure: lasting
+    }
+
+    [Fact]
     public void Pip_failing_without_naming_a_project_gives_its_exit_code()
     {
         var verdict = TargetVerdict.Of(Pip(2), [], Timeout);

@@ -28,6 +28,21 @@ public sealed class PipFailuresSpecs
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failures.Projects);
     }
 
+    [Theory]
+    [InlineData("ERROR: Failed building wheel for pylibmc", true)]
+    [InlineData("  Failed building wheel for pylibmc", true)] // pip 18.1
+    [InlineData("Failed to build pylibmc", true)]
+    [InlineData("ERROR: No matching distribution found for pf-missing==2.0", false)] // found nothing: built nothing
+    [InlineData("      Failed to build spam", false)] // a build's own output
+    public void A_failed_wheel_build_is_told_from_a_distribution_not_found(string line, bool buildFailed)
+    {
+        var failures = new PipFailures();
+
+        failures.Observe(line);
+
+        Assert.Equal(buildFailed, failures.BuildFailed);
+    }
+
     [Fact]
     public void A_project_named_twice_is_listed_once_in_the_order_pip_named_them()
     {

@@ -69,7 +69,8 @@ public sealed class PipWheelRunnerSpecs
             var target = await _discovery.DiscoverAsync("python3", CancellationToken.None);
             using var work = new TempDirectory();
             var unreachable = new Uri($"http://127.0.0.1:{StaticIndex.FreePort()}/simple/");
-            var request = Requests.For(target, work, ["pf-pure"], unreachable, TimeSpan.FromMinutes(2)) with { Retries = 0, SocketTimeoutSeconds = 5 };
+            // One retry of pip's own, so that its urllib3 warns of the refused connection.
+            var request = Requests.For(target, work, ["pf-pure"], unreachable, TimeSpan.FromMinutes(2)) with { Retries = 1, SocketTimeoutSeconds = 5 };
 
             var result = await _runner.RunAsync(request, null, CancellationToken.None);
 
@@ -82,11 +83,52 @@ public sealed class PipWheelRunnerSpecs
             var log = File.ReadAllText(request.LogPath);
             Assert.Contains("No matching distribution found for pf-pure", log, StringComparison.Ordinal);
             Assert.Contains($"# exit code {result.ExitCode}", log, StringComparison.Ordinal);
+            // The index was unreachable: "No matching distribution found" is a passing failure here.
+            Assert.True(result.Transient, $"not transient: {result.NetworkFailure}");
+            Assert.Contains("Connection refused", result.NetworkFailure, StringComparison.Ordinal);
         }
         finally
         {
             Environment.SetEnvironmentVariable("PIP_FIND_LINKS", original);
         }
+    }
+
+    [Theory]
+    [InlineData("python3", 503, "Service Unavailable")] // pip 23.2
+    [InlineData("2.7", 503, "Service Unavailable")] // pip 19.2.3
+    [InlineData("3.6", 500, "Internal Server Error")] // pip 18.1
+    [InlineData("3.13", 502, "Bad Gateway")] // pip 24.2
+    public async Task A_download_answered_with_5xx_is_a_passing_failure(string python, int status, string reason)
+    {
+        var target = await _discovery.DiscoverAsync(python == "python3" ? python : Pythons.Pyenv(python), CancellationToken.None);
+        await using var index = new StatusIndex(status, reason);
+        using var work = new TempDirectory();
+        var request = Requests.For(target, work, ["pf-pure"], index.SimpleUrl, TimeSpan.FromMinutes(2)) with { Retries = 0 };
+
+        var result = await _runner.RunAsync(request, null, CancellationToken.None);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.True(index.Requests > 0, "pip never asked for the file");
+        Assert.True(result.Transient, $"not transient ({result.NetworkFailure}):\n{string.Join('\n', result.LogTail)}");
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), result.NetworkFailure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("python3")] // pip 23.2
+    [InlineData("2.7")] // pip 19.2.3
+    public async Task A_distribution_a_reachable_index_lacks_is_a_lasting_failure(string python)
+    {
+        var target = await _discovery.DiscoverAsync(python == "python3" ? python : Pythons.Pyenv(python), CancellationToken.None);
+        await using var index = await StaticIndex.StartAsync(new Dictionary<string, string[]> { ["pf-pure"] = [await DistFixtures.PathAsync(PurePackage)] });
+        using var work = new TempDirectory();
+        var request = Requests.For(target, work, ["pf-nowhere"], index.SimpleUrl, TimeSpan.FromMinutes(2)) with { Retries = 0 };
+
+        var result = await _runner.RunAsync(request, null, CancellationToken.None);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(result.LogTail, line => line.Contains("No matching distribution found for pf-nowhere", StringComparison.Ordinal));
+        Assert.False(result.Transient, $"transient: {result.NetworkFailure}");
+        Assert.Null(result.NetworkFailure);
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public sealed class ConfigurationSpecs
     [InlineData("--Agent:ExtraIndexUrls:0", "not a url", "Agent:ExtraIndexUrls:0 is 'not a url'")]
     [InlineData("--Agent:WorkerCount", "-3", "Agent:WorkerCount is -3")]
     [InlineData("--Agent:WorkerCount", "banana", "Agent:WorkerCount")]
+    [InlineData("--Agent:TransientRetries", "-1", "Agent:TransientRetries is -1")]
+    [InlineData("--Agent:TransientRetries", "50", "Agent:TransientRetries is 50")]
+    [InlineData("--Agent:TransientRetryDelay", "00:00:00", "Agent:TransientRetryDelay is 00:00:00")]
     [InlineData("--Queue:EmbeddedAgent", "maybe", "Queue:EmbeddedAgent")]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {

@@ -32,4 +32,13 @@ internal static partial class BuildsLog
 
     [LoggerMessage(221, LogLevel.Warning, "Clean-up after a build that could not be queued failed too: {Reason}")]
     public static partial void CleanUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(230, LogLevel.Warning, "Build {BuildId} for {Target}: {Loss}")]
+    public static partial void AgentLost(ILogger logger, string buildId, string target, string loss);
+
+    [LoggerMessage(231, LogLevel.Information, "Build {BuildId} for {Target}: agent {Agent}, taken for lost, beats again")]
+    public static partial void AgentBack(ILogger logger, string buildId, string target, string agent);
+
+    [LoggerMessage(232, LogLevel.Debug, "Could not check the agents of running builds (the next heartbeat tries again): {Reason}")]
+    public static partial void AgentCheckFailed(ILogger logger, string reason);
 }

@@ -38,6 +38,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<IBuildHost>(static sp => sp.GetRequiredService<ServerBuildHost>());
         services.AddSingleton<HeldTargets>();
         services.AddSingleton<RemoteWheelReceiver>();
+        services.AddHostedService<LostAgentWatch>();
         if ((configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions()).EmbeddedAgent)
         {
             services.AddBuildAgent(configuration);

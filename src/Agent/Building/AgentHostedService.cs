@@ -21,24 +21,57 @@ public sealed class AgentHostedService(
     TargetRegistry registry,
     JobStorage storage,
     IServiceScopeFactory scopes,
+    TimeProvider time,
     ILogger<AgentHostedService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private BackgroundJobServer? server;
     private Task? starting;
+    private Task? sweeping;
 
     /// <summary>Discovery runs interpreters (a few hundred ms each): it happens in the background so the index is up at once.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var workDirectory = options.Value.WorkDirectory ?? Path.GetTempPath();
-        var stale = BuildFolder.RemoveStale(workDirectory, logger);
-        if (stale > 0)
-        {
-            AgentLog.StaleBuildFoldersRemoved(logger, stale, workDirectory);
-        }
-
+        Sweep(workDirectory);
         starting = Task.Run(() => DiscoverAndServeAsync(stopping.Token), CancellationToken.None);
+        sweeping = Task.Run(() => SweepAsync(workDirectory, stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Folders of killed builds go at start, and then every Queue:AgentTimeout: an agent sharing the work
+    /// directory may be killed while this one runs (its build then runs here, and its folder would stay until a restart).
+    /// A running build's folder is never touched (<see cref="BuildFolder"/>'s lock).</summary>
+    private async Task SweepAsync(string workDirectory, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(queueOptions.Value.AgentTimeout, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Sweep(workDirectory);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Sweep(string workDirectory)
+    {
+        try
+        {
+            var stale = BuildFolder.RemoveStale(workDirectory, logger);
+            if (stale > 0)
+            {
+                AgentLog.StaleBuildFoldersRemoved(logger, stale, workDirectory);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AgentLog.CleanupFailed(logger, workDirectory, ex.Message);
+        }
     }
 
     private async Task DiscoverAndServeAsync(CancellationToken cancellationToken)
@@ -115,6 +148,11 @@ public sealed class AgentHostedService(
             {
                 // Stopped while discovering: nothing was started.
             }
+        }
+
+        if (sweeping is not null)
+        {
+            await sweeping.WaitAsync(cancellationToken);
         }
 
         server?.SendStop();

@@ -37,7 +37,8 @@ public sealed partial class BuildFolder : IDisposable
     }
 
     /// <summary>Removes the build folders in <paramref name="parent"/> whose lock nobody holds: their builds were killed
-    /// with their agent. Returns how many; folders of running builds (any process) are left alone.</summary>
+    /// with their agent. Returns how many; folders of running builds (any process) are left alone. Safe to call while
+    /// this agent builds (at start and periodically).</summary>
     public static int RemoveStale(string parent, ILogger logger)
     {
         if (!System.IO.Directory.Exists(parent))
@@ -73,6 +74,10 @@ public sealed partial class BuildFolder : IDisposable
                 {
                     System.IO.Directory.Delete(path, recursive: true);
                     removed++;
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // Its build ended and removed it after the listing: nothing stale.
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

@@ -26,9 +26,10 @@ public sealed class QueueOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>PostgreSQL: a job whose agent died becomes visible to other agents after this long. A live agent keeps
-    /// its running job invisible however long the build takes (sliding invisibility), so this is not tied to
-    /// Agent:BuildTimeout; it bounds how long a dead agent's build waits before it runs again.</summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// its running job invisible however long the build takes (sliding invisibility: its fetch time is renewed several
+    /// times within this), so this is not tied to Agent:BuildTimeout; it bounds how long a dead agent's build waits before
+    /// it runs again. A minute: longer only delays that, shorter risks a second run when the database stalls.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often an agent tells the storage it is alive.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -40,7 +40,7 @@ public sealed partial class QueueOptionsValidator : IValidateOptions<QueueOption
         }
 
         Check(failures, "Queue:PollInterval", options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1), "00:00:01");
-        Check(failures, "Queue:InvisibilityTimeout", options.InvisibilityTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1), "00:05:00");
+        Check(failures, "Queue:InvisibilityTimeout", options.InvisibilityTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1), "00:01:00");
         Check(failures, "Queue:HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:10");
         Check(failures, "Queue:AgentTimeout", options.AgentTimeout, TimeSpan.FromSeconds(3), TimeSpan.FromDays(1), "00:01:00");
         if (options.AgentTimeout < options.HeartbeatInterval * 2)

@@ -57,10 +57,32 @@ internal static class BuildMapping
                 proto.Duration = Duration.FromTimeSpan(duration);
             }
 
+            if (target.AgentLost is { } lost)
+            {
+                proto.AgentLost = ToProto(lost);
+            }
+
             build.Targets.Add(proto);
         }
 
         return build;
+    }
+
+    private static AgentLost ToProto(AgentLoss loss)
+    {
+        var proto = new AgentLost
+        {
+            Agent = loss.Agent,
+            LostAt = Timestamp.FromDateTimeOffset(loss.LostAt),
+            RunsAgainBy = Timestamp.FromDateTimeOffset(loss.RunsAgainBy),
+            Summary = loss.Describe(),
+        };
+        if (loss.LastHeartbeat is { } beat)
+        {
+            proto.LastHeartbeat = Timestamp.FromDateTimeOffset(beat);
+        }
+
+        return proto;
     }
 
     public static BuildEvent ToProto(BuildChange change) => change.Build is { } build

@@ -169,6 +169,21 @@ public sealed class BuildRecords
         });
     }
 
+    /// <summary>While a target runs: notes that the agent holding it is gone, or (null) that it beats again. Saved and
+    /// told only when that changes; false otherwise (also when the build or target is unknown or not running).</summary>
+    internal bool NoteAgent(string id, string target, AgentLoss? loss) =>
+        Change(id, record => record.Find(target)?.NoteAgent(loss) ?? false);
+
+    /// <summary>The running targets and their Hangfire jobs, for the watch on their agents.</summary>
+    internal IReadOnlyList<(string BuildId, string Target, string JobId)> RunningJobs()
+    {
+        lock (sync)
+        {
+            return [.. ordered.Where(static b => !b.IsFinished)
+                .SelectMany(static b => b.Targets.Where(static t => t.State == TargetState.Running && t.JobId is not null).Select(t => (b.Id, t.Name, t.JobId!)))];
+        }
+    }
+
     /// <summary>Cancels what has not finished: queued targets end at once, running ones are signalled (their agent ends
     /// them). Returns the build and the Hangfire jobs to delete, or null when there is no such build.</summary>
     internal (BuildSnapshot Build, IReadOnlyList<string> JobIds)? Cancel(string id)

@@ -38,4 +38,13 @@ internal static partial class BuildsLog
 
     [LoggerMessage(251, LogLevel.Warning, "Could not list the build targets to check their build back-ends ({Problem}); trying again shortly")]
     public static partial void BackendCheckFailed(ILogger logger, string problem);
+
+    [LoggerMessage(230, LogLevel.Warning, "Build {BuildId} for {Target}: {Loss}")]
+    public static partial void AgentLost(ILogger logger, string buildId, string target, string loss);
+
+    [LoggerMessage(231, LogLevel.Information, "Build {BuildId} for {Target}: agent {Agent}, taken for lost, beats again")]
+    public static partial void AgentBack(ILogger logger, string buildId, string target, string agent);
+
+    [LoggerMessage(232, LogLevel.Debug, "Could not check the agents of running builds (the next heartbeat tries again): {Reason}")]
+    public static partial void AgentCheckFailed(ILogger logger, string reason);
 }

@@ -39,6 +39,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<HeldTargets>();
         services.AddSingleton<RemoteWheelReceiver>();
         services.AddHostedService<BuildBackendWarnings>();
+        services.AddHostedService<LostAgentWatch>();
         if ((configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions()).EmbeddedAgent)
         {
             services.AddBuildAgent(configuration);

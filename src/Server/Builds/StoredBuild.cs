@@ -28,7 +28,8 @@ internal sealed record StoredTarget(
     DateTimeOffset? FinishedAt,
     TimeSpan? Duration,
     bool CancelRequested,
-    string? ClaimHash = null);
+    string? ClaimHash = null,
+    AgentLoss? AgentLost = null);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredBuild))]

@@ -43,6 +43,22 @@ internal sealed class TargetRecord(string name, string logPath)
 
     public bool IsHeldBy(string? claim) => TargetClaim.Matches(ClaimHash, claim);
 
+    /// <summary>Set while the target runs and the agent that held it is gone; cleared when an agent begins it again or it ends.</summary>
+    public AgentLoss? AgentLost { get; private set; }
+
+    /// <summary>While running: notes that the agent holding the target is gone (<paramref name="loss"/>) or, with null,
+    /// that it beats again. False (nothing changes) when the target is not running or this is already noted.</summary>
+    public bool NoteAgent(AgentLoss? loss)
+    {
+        if (State != TargetState.Running || AgentLost?.Agent == loss?.Agent)
+        {
+            return false;
+        }
+
+        AgentLost = loss;
+        return true;
+    }
+
     public void AssignJob(string jobId) => JobId = jobId;
 
     /// <summary>Queued or running → running. A remote agent gets a new claim (any earlier one stops working); the
@@ -51,6 +67,7 @@ internal sealed class TargetRecord(string name, string logPath)
     {
         MoveTo(TargetState.Running);
         StartedAt = now;
+        AgentLost = null;
         if (!remote)
         {
             ClaimHash = null;
@@ -96,6 +113,7 @@ internal sealed class TargetRecord(string name, string logPath)
         MoveTo(state);
         Error ??= error;
         FinishedAt = now;
+        AgentLost = null;
     }
 
     /// <summary>Marks the cancellation and signals the embedded agent; a target that had not started is cancelled at once.</summary>
@@ -111,10 +129,10 @@ internal sealed class TargetRecord(string name, string logPath)
     }
 
     public TargetSnapshot Snapshot() =>
-        new(Name, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested);
+        new(Name, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, AgentLost);
 
     public StoredTarget ToStored() =>
-        new(Name, LogPath, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, ClaimHash);
+        new(Name, LogPath, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, ClaimHash, AgentLost);
 
     public static TargetRecord FromStored(StoredTarget stored)
     {
@@ -128,6 +146,7 @@ internal sealed class TargetRecord(string name, string logPath)
             Duration = stored.Duration,
             CancelRequested = stored.CancelRequested,
             ClaimHash = stored.ClaimHash,
+            AgentLost = stored.AgentLost,
         };
         target.wheels.AddRange(stored.Wheels);
         foreach (var line in stored.Tail)

@@ -13,7 +13,8 @@ public sealed record TargetSnapshot(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     TimeSpan? Duration,
-    bool CancelRequested)
+    bool CancelRequested,
+    AgentLoss? AgentLost = null)
 {
     public bool IsFinished => TargetTransitions.IsFinal(State);
 }

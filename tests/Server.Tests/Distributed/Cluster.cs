@@ -9,6 +9,7 @@ namespace PypiForge.Server.Tests.Distributed;
 /// Short heartbeats and timeouts so that faults show within seconds.</summary>
 public sealed class Cluster : IAsyncDisposable
 {
+    public const string HeartbeatInterval = "00:00:01";
     public const string AgentTimeout = "00:00:06";
     public const string InvisibilityTimeout = "00:00:10";
     private readonly List<AgentProcess> agents = [];
@@ -72,7 +73,7 @@ public sealed class Cluster : IAsyncDisposable
         "--Queue:Storage", "PostgreSql",
         "--Queue:ConnectionString", TestPostgres.ConnectionString,
         "--Queue:Schema", Schema,
-        "--Queue:HeartbeatInterval", "00:00:01",
+        "--Queue:HeartbeatInterval", HeartbeatInterval,
         "--Queue:AgentTimeout", AgentTimeout,
         "--Queue:InvisibilityTimeout", InvisibilityTimeout,
         "--Queue:PollInterval", "00:00:00.500",

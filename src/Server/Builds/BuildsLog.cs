@@ -32,4 +32,13 @@ internal static partial class BuildsLog
 
     [LoggerMessage(221, LogLevel.Warning, "Clean-up after a build that could not be queued failed too: {Reason}")]
     public static partial void CleanUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(230, LogLevel.Information, "Build {BuildId} for {Target} was queued again: its job {JobId} was requeued (Hangfire dashboard or API)")]
+    public static partial void Requeued(ILogger logger, string buildId, string target, string jobId);
+
+    [LoggerMessage(231, LogLevel.Information, "Job {JobId} of build {BuildId} for {Target} was requeued, but the target is {State}: nothing to build again (only failed or cancelled targets are; request a new build to rebuild a succeeded one)")]
+    public static partial void RequeueLeftAlone(ILogger logger, string jobId, string buildId, string target, string state);
+
+    [LoggerMessage(232, LogLevel.Warning, "The requeue note could not be written to the build log {Path}: {Reason}")]
+    public static partial void RequeueNoteNotWritten(ILogger logger, string path, string reason);
 }

@@ -48,7 +48,8 @@ public static class RemoteAgent
     private static string Version =>
         typeof(RemoteAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Answers --help and --version; null when the arguments ask for the agent itself.</summary>
+    /// <summary>Answers --help and --version, and refuses a switch no key knows (exit code 2, one line naming it); null
+    /// when the arguments ask for the agent itself.</summary>
     public static async Task<int?> AnswerAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -62,6 +63,12 @@ public static class RemoteAgent
         {
             await Console.Out.WriteLineAsync("PypiForge agent " + Version);
             return 0;
+        }
+
+        if (AgentCommandLine.Refusal(args, SwitchMappings) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("The PypiForge agent cannot start: " + refusal);
+            return 2;
         }
 
         return null;

@@ -44,6 +44,10 @@ public sealed class ServerProcess : DotnetProcess
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!Process.HasExited)
+            {
+                // Listening, but the first answer took longer than the client waits (a busy machine): ask again.
+            }
 
             await Task.Delay(100);
         }

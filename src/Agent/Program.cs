@@ -22,6 +22,6 @@ public static class Program
         builder.Services.AddRemoteBuildAgent(builder.Configuration);
 
         using var host = builder.Build();
-        return await RemoteAgent.RunAsync(host);
+        return await RemoteAgent.RunAsync(host, args);
     }
 }

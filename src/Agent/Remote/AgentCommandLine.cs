@@ -1,9 +1,11 @@
+using System.Text.RegularExpressions;
+
 namespace PypiForge.Agent.Remote;
 
 /// <summary>Refuses what no key of the agent knows, as the server does: the configuration binder ignores an unknown
 /// switch, a stray word or a switch without its value, so a typo (<c>--sever</c>) would otherwise start an agent that
 /// does something other than what was asked.</summary>
-internal static class AgentCommandLine
+internal static partial class AgentCommandLine
 {
     /// <summary>The sections a <c>--Section:Key</c> switch may name on an agent.</summary>
     private static readonly string[] Sections = ["Agent", "Queue", "Logging"];
@@ -40,6 +42,35 @@ internal static class AgentCommandLine
         return null;
     }
 
+    /// <summary>A validator's line starts with the key and its switch ("Agent:Server (--server) is …"); when the value came
+    /// from the environment and not the command line, the line names the variable the operator set instead, as the
+    /// server's lines do.</summary>
+    public static string NamingTheVariable(string failure, string[] args, IReadOnlyDictionary<string, string> switches)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(switches);
+        var match = FailureKey().Match(failure);
+        if (!match.Success)
+        {
+            return failure;
+        }
+
+        var key = match.Groups["key"].Value;
+        var onCommandLine = args.Any(a => a.StartsWith("--", StringComparison.Ordinal)
+            && (string.Equals(a[2..].Split('=')[0], key, StringComparison.OrdinalIgnoreCase)
+                || (switches.TryGetValue(a.Split('=')[0], out var mapped) && string.Equals(mapped, key, StringComparison.OrdinalIgnoreCase))));
+        if (onCommandLine)
+        {
+            return failure;
+        }
+
+        var variable = "PYPIFORGE_" + key.Replace(":", "__", StringComparison.Ordinal);
+        var set = Environment.GetEnvironmentVariables().Keys.OfType<string>()
+            .FirstOrDefault(n => string.Equals(n, variable, StringComparison.OrdinalIgnoreCase));
+        return set is null ? failure : $"{key} (environment variable {set}){failure[match.Length..]}";
+    }
+
     private static bool IsKnown(string name, IReadOnlyDictionary<string, string> switches)
     {
         if (switches.ContainsKey(name))
@@ -53,4 +84,7 @@ internal static class AgentCommandLine
             ? HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
             : colon + 1 < key.Length && Sections.Contains(key[..colon], StringComparer.OrdinalIgnoreCase);
     }
+
+    [GeneratedRegex(@"^(?<key>[A-Za-z]+(?::[A-Za-z0-9]+)+)(?: \(--[A-Za-z-]+\))?", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex FailureKey();
 }

@@ -89,7 +89,8 @@ public static class RemoteAgent
 
     /// <summary>Checks the configuration (exit code 2 with every mistake when it is invalid), then runs the agent until it
     /// is stopped (0) or its queue storage cannot be reached (1).</summary>
-    public static async Task<int> RunAsync(IHost host)
+    /// <param name="args">The command line, so that a failure whose value came from the environment names the variable.</param>
+    public static async Task<int> RunAsync(IHost host, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         try
@@ -105,7 +106,7 @@ public static class RemoteAgent
                 : ((OptionsValidationException)ex).Failures;
             foreach (var failure in failures)
             {
-                await Console.Error.WriteLineAsync("  " + failure);
+                await Console.Error.WriteLineAsync("  " + AgentCommandLine.NamingTheVariable(failure, args ?? [], SwitchMappings));
             }
 
             return 2;

@@ -151,6 +151,18 @@ public sealed class CommandLineSpecs
     }
 
     [Fact]
+    public async Task The_agents_validator_lines_name_the_environment_variable_that_set_the_value()
+    {
+        var result = await PythonClient.RunAsync("dotnet", [AgentProcess.AgentDll, "--hangfire", "Host=127.0.0.1;Port=1"], TempDirectory.Create("agent-env"),
+            new Dictionary<string, string?> { ["PYPIFORGE_AGENT__SERVER"] = "not-a-url", ["PYPIFORGE_AGENT__WORKERCOUNT"] = "0" }, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 2, result.Combined);
+        Assert.Contains("Agent:Server (environment variable PYPIFORGE_AGENT__SERVER) is 'not-a-url'", result.Combined, StringComparison.Ordinal);
+        Assert.Contains("Agent:WorkerCount (environment variable PYPIFORGE_AGENT__WORKERCOUNT) is 0", result.Combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("(--server)", result.Combined, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_misspelt_PYPIFORGE_variable_is_warned_about_with_the_likely_intended_name()
     {
         var work = TempDirectory.Create("misspelt");

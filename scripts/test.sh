@@ -18,8 +18,8 @@ results_dir="$repo_root/artifacts/test-results"
 # (apache2-utils) for user files, nginx in front of the server, wrk for load, PostgreSQL for the
 # shared queue of remote build agents; bubblewrap for the build sandbox, debootstrap and qemu-user-static for the
 # i386 and arm64 build roots; xz-utils and bzip2 for the .tar.xz and .tar.bz2 sdists GNU tar makes.
-apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit apache2-utils nginx-light wrk postgresql
-    bubblewrap debootstrap qemu-user-static xz-utils bzip2)
+apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit python3-pdm apache2-utils nginx-light wrk postgresql
+    bubblewrap debootstrap qemu-user-static xz-utils bzip2 systemd)
 
 # Debian roots the foreign-target tests build in, made once per machine and reused (a few minutes each, made in the
 # background while the solution builds and the other tests run; tests that need one wait for it).

@@ -14,7 +14,7 @@ public static class Program
         if (args is [SandboxRunCommand.Verb, ..])
             return await SandboxRunCommand.RunAsync(args[1..]);
 
-        // --help, --version.
+        // --help, --version; a switch no key knows is refused.
         if (await RemoteAgent.AnswerAsync(args) is { } answered)
             return answered;
 
@@ -22,6 +22,6 @@ public static class Program
         builder.Services.AddRemoteBuildAgent(builder.Configuration);
 
         using var host = builder.Build();
-        return await RemoteAgent.RunAsync(host);
+        return await RemoteAgent.RunAsync(host, args);
     }
 }

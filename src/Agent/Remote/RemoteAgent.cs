@@ -48,7 +48,8 @@ public static class RemoteAgent
     private static string Version =>
         typeof(RemoteAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Answers --help and --version; null when the arguments ask for the agent itself.</summary>
+    /// <summary>Answers --help and --version, and refuses a switch no key knows (exit code 2, one line naming it); null
+    /// when the arguments ask for the agent itself.</summary>
     public static async Task<int?> AnswerAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -62,6 +63,12 @@ public static class RemoteAgent
         {
             await Console.Out.WriteLineAsync("PypiForge agent " + Version);
             return 0;
+        }
+
+        if (AgentCommandLine.Refusal(args, SwitchMappings) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("The PypiForge agent cannot start: " + refusal);
+            return 2;
         }
 
         return null;
@@ -82,7 +89,8 @@ public static class RemoteAgent
 
     /// <summary>Checks the configuration (exit code 2 with every mistake when it is invalid), then runs the agent until it
     /// is stopped (0) or its queue storage cannot be reached (1).</summary>
-    public static async Task<int> RunAsync(IHost host)
+    /// <param name="args">The command line, so that a failure whose value came from the environment names the variable.</param>
+    public static async Task<int> RunAsync(IHost host, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         try
@@ -98,7 +106,7 @@ public static class RemoteAgent
                 : ((OptionsValidationException)ex).Failures;
             foreach (var failure in failures)
             {
-                await Console.Error.WriteLineAsync("  " + failure);
+                await Console.Error.WriteLineAsync("  " + AgentCommandLine.NamingTheVariable(failure, args ?? [], SwitchMappings));
             }
 
             return 2;

@@ -31,6 +31,13 @@ public static class TokenCommands
             .AddCommandLine(args[1..].Where((_, i) => !(args[0] == "revoke" && i == 0)).ToArray(), new Dictionary<string, string>(PypiForgeServer.SwitchMappings))
             .Build();
         var catalog = configuration.GetSection(CatalogOptions.Section).Get<CatalogOptions>() ?? new CatalogOptions();
+        if (StateFormat.Problem(catalog.StatePath) is { } format)
+        {
+            // A newer server's tokens.json may not be this version's list: leave it alone.
+            error.WriteLine($"token: {catalog.StatePath}: {format}");
+            return 2;
+        }
+
         var tokens = new TokenStore(catalog.StatePath, NullLogger<TokenStore>.Instance);
         try
         {

@@ -58,6 +58,9 @@ internal sealed class BuildRecord(
         }
     }
 
+    /// <summary>Notes that a finished target was queued again: the build is not finished any more.</summary>
+    public void NoteReopened() => FinishedAt = null;
+
     /// <summary>Adds a watcher: told the build now, then every change, until the build ends.</summary>
     public void AddWatcher(Channel<BuildChange> watcher)
     {

@@ -137,6 +137,32 @@ public sealed class BuildRecords
         return start;
     }
 
+    /// <summary>Failed or cancelled → queued again, because a person requeued the target's Hangfire job (the dashboard's
+    /// "Requeue", or Hangfire's API): the job that runs next is then a new attempt, which <see cref="Begin"/> lets run,
+    /// instead of a re-run that exits early. Null, and nothing changes, for an unknown build or target or one that is not
+    /// failed or cancelled: a succeeded target stays succeeded (its requeued job finds nothing to do) and a queued or
+    /// running one is being built already. Saved and told; the note is the first line of the new attempt's log.</summary>
+    internal RequeuedTarget? Requeue(string id, string target)
+    {
+        RequeuedTarget? requeued = null;
+        Change(id, record =>
+        {
+            var state = record.Find(target);
+            if (state is null || state.State is not (TargetState.Failed or TargetState.Cancelled))
+            {
+                return false;
+            }
+
+            var previous = state.State == TargetState.Failed ? $"it failed ({state.Error?.Split('\n')[0]})" : "it was cancelled";
+            var note = $"# {time.GetUtcNow():O} {target}: requeued from the dashboard (or Hangfire's API) after {previous}; a new attempt starts when an agent takes the job.";
+            state.Requeue(note);
+            record.NoteReopened();
+            requeued = new RequeuedTarget(state.LogPath, note);
+            return true;
+        });
+        return requeued;
+    }
+
     /// <summary>One line of a target's output: kept in its tail and told to the watchers (not saved per line).</summary>
     public void AppendLog(string id, string target, string line)
     {

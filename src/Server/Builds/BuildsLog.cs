@@ -47,4 +47,13 @@ internal static partial class BuildsLog
 
     [LoggerMessage(232, LogLevel.Debug, "Could not check the agents of running builds (the next heartbeat tries again): {Reason}")]
     public static partial void AgentCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(240, LogLevel.Information, "Build {BuildId} for {Target} was queued again: its job {JobId} was requeued (Hangfire dashboard or API)")]
+    public static partial void Requeued(ILogger logger, string buildId, string target, string jobId);
+
+    [LoggerMessage(241, LogLevel.Information, "Job {JobId} of build {BuildId} for {Target} was requeued, but the target is {State}: nothing to build again (only failed or cancelled targets are; request a new build to rebuild a succeeded one)")]
+    public static partial void RequeueLeftAlone(ILogger logger, string jobId, string buildId, string target, string state);
+
+    [LoggerMessage(242, LogLevel.Warning, "The requeue note could not be written to the build log {Path}: {Reason}")]
+    public static partial void RequeueNoteNotWritten(ILogger logger, string path, string reason);
 }

@@ -23,6 +23,10 @@ public static class BuildsServiceCollectionExtensions
             sp.GetRequiredService<IBuildStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BuildRecords>>()));
+        // A person's "Requeue" of an ended build job rebuilds its target. AddBuildQueue's AddHangfire registered Hangfire's
+        // process-wide filter provider (TryAdd); this later registration is the one the job client and dashboard get.
+        services.AddSingleton<BuildJobRequeue>();
+        services.AddSingleton<Hangfire.Common.IJobFilterProvider, BuildJobFilterProvider>();
         services.AddSingleton(static sp => new BuildScheduler(
             sp.GetRequiredService<Hangfire.IBackgroundJobClient>(),
             sp.GetRequiredService<ILiveTargets>(),

@@ -12,7 +12,7 @@ internal sealed class TargetRecord(string name, string logPath)
 
     private readonly Queue<string> tail = new();
     private readonly List<PublishedWheel> wheels = [];
-    private readonly CancellationTokenSource cancellation = new();
+    private CancellationTokenSource cancellation = new();
 
     public string Name { get; } = name;
 
@@ -126,6 +126,27 @@ internal sealed class TargetRecord(string name, string logPath)
         }
 
         cancellation.Cancel();
+    }
+
+    /// <summary>Failed or cancelled → queued: a new attempt, told in the log (<paramref name="note"/>). What the last
+    /// attempt left (error, wheels, times, a cancellation) is cleared; its log lines stay, above the note.</summary>
+    public void Requeue(string note)
+    {
+        MoveTo(TargetState.Queued);
+        if (CancelRequested)
+        {
+            // The old source stays cancelled for whoever still holds its token; the new attempt gets a fresh one.
+            cancellation = new CancellationTokenSource();
+            CancelRequested = false;
+        }
+
+        ClaimHash = null;
+        wheels.Clear();
+        Error = null;
+        StartedAt = null;
+        FinishedAt = null;
+        Duration = null;
+        AddLine(note);
     }
 
     public TargetSnapshot Snapshot() =>

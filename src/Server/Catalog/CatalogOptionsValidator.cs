@@ -44,6 +44,11 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             failures.Add($"Catalog:MaxMetadataBytes is {options.MaxMetadataBytes}; use a value from 1024 to 67108864 bytes.");
         }
 
+        if (StateFormat.Problem(options.StatePath) is { } format)
+        {
+            failures.Add($"Catalog:StateDirectory (--state-dir) is '{options.StatePath}': {format}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

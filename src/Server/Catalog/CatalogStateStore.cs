@@ -29,6 +29,7 @@ public sealed class CatalogStateStore : IDisposable
     public void EnsureCreated()
     {
         Directory.CreateDirectory(statePath);
+        StateFormat.Mark(statePath);
     }
 
     /// <summary>Loads the remembered files; a missing or unreadable state file means "remember nothing". Entries with

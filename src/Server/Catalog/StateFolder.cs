@@ -4,6 +4,9 @@ namespace PypiForge.Server.Catalog;
 /// in one place: what each feature keeps there. The package root's own layout is <see cref="CatalogPaths"/>.</summary>
 public static class StateFolder
 {
+    /// <summary>The folder's format version (<see cref="StateFormat"/>): a newer one than this server reads stops start-up.</summary>
+    public const string FormatVersion = "format-version";
+
     /// <summary>What the catalog knows of each file (hashes, metadata offsets, uploader, yank state); <see cref="CatalogStateStore"/>.</summary>
     public const string CatalogState = "catalog.json";
 

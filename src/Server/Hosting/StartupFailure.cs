@@ -53,7 +53,7 @@ internal static partial class StartupFailure
             case null:
                 return;
             case OptionsValidationException validation:
-                lines.AddRange(validation.Failures);
+                lines.AddRange(validation.Failures.Select(f => NamingTheVariable(f, args)));
                 return;
             case AggregateException aggregate:
                 foreach (var inner in aggregate.InnerExceptions)
@@ -89,6 +89,21 @@ internal static partial class StartupFailure
         return $"{key}{Source(key, args)} is '{value}'; {accepted}.";
     }
 
+    /// <summary>A validator's line starts with the key and its switch ("Catalog:Root (--root) is …"); when the value came
+    /// from the environment and not the command line, the line names the variable the operator set instead.</summary>
+    private static string NamingTheVariable(string failure, string[] args)
+    {
+        var match = FailureKey().Match(failure);
+        if (!match.Success)
+        {
+            return failure;
+        }
+
+        var key = match.Groups["key"].Value;
+        var source = Source(key, args);
+        return source.StartsWith(" (environment variable ", StringComparison.Ordinal) ? key + source + failure[match.Length..] : failure;
+    }
+
     /// <summary>" (--switch)" or " (environment variable NAME)" — the binder names only the key.</summary>
     private static string Source(string key, string[] args)
     {
@@ -106,6 +121,9 @@ internal static partial class StartupFailure
             .FirstOrDefault(n => string.Equals(n, variable, StringComparison.OrdinalIgnoreCase));
         return set is null ? string.Empty : $" (environment variable {set})";
     }
+
+    [GeneratedRegex(@"^(?<key>[A-Za-z]+(?::[A-Za-z0-9]+)+)(?: \(--[A-Za-z-]+\))?", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex FailureKey();
 
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.CultureInvariant | RegexOptions.Singleline, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ConversionPattern();

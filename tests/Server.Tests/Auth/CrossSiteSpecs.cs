@@ -8,7 +8,7 @@ namespace PypiForge.Server.Tests.Auth;
 
 /// <summary>The default set-up (loopback is admin) against what a hostile web page can make a browser send: form POSTs
 /// from another origin and DNS-rebinding requests. twine-style requests (no Origin, no Sec-Fetch-Site) still work.</summary>
-public sealed partial class CrossSiteSpecs : IAsyncLifetime
+public sealed class CrossSiteSpecs : IAsyncLifetime
 {
     private const string Dep = "pf_dep-1.0-py2.py3-none-any.whl";
     private const string Evil = "http://evil.example";
@@ -157,42 +157,5 @@ public sealed partial class CrossSiteSpecs : IAsyncLifetime
         }
 
         return await server.Client.SendAsync(request);
-    }
-
-    /// <summary>A browser's view of the dashboard: its cookies, and the antiforgery token its pages carry in a meta tag.</summary>
-    private sealed partial class DashboardSession(Uri baseUri) : IDisposable
-    {
-        private readonly HttpClient client = new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = baseUri };
-
-        public async Task<string> TokenAsync()
-        {
-            var page = await client.GetStringAsync("/hangfire");
-            Assert.Contains("<meta name=\"csrf-header\" content=\"RequestVerificationToken\">", page);
-            return CsrfToken().Match(page).Groups[1].Value;
-        }
-
-        public async Task<HttpResponseMessage> PostAsync(string path, string? token, params (string Name, string Value)[] headers)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path)
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["jobs[]"] = "no-such-job" }),
-            };
-            if (token is not null)
-            {
-                request.Headers.Add("RequestVerificationToken", token);
-            }
-
-            foreach (var (name, value) in headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            return await client.SendAsync(request);
-        }
-
-        public void Dispose() => client.Dispose();
-
-        [System.Text.RegularExpressions.GeneratedRegex("<meta name=\"csrf-token\" content=\"([^\"]+)\">")]
-        private static partial System.Text.RegularExpressions.Regex CsrfToken();
     }
 }

@@ -126,7 +126,9 @@ public sealed class BuildRecordsSpecs : IDisposable
     [InlineData(TargetState.Running, TargetState.Queued, false)]
     [InlineData(TargetState.Succeeded, TargetState.Failed, false)]
     [InlineData(TargetState.Failed, TargetState.Running, false)]
-    [InlineData(TargetState.Cancelled, TargetState.Queued, false)]
+    [InlineData(TargetState.Cancelled, TargetState.Queued, true)]
+    [InlineData(TargetState.Failed, TargetState.Queued, true)]
+    [InlineData(TargetState.Succeeded, TargetState.Queued, false)]
     public void The_transition_table(TargetState from, TargetState to, bool allowed) =>
         Assert.Equal(allowed, TargetTransitions.Allows(from, to));
 

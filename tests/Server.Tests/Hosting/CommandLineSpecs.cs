@@ -115,6 +115,53 @@ public sealed class CommandLineSpecs
         Assert.Contains("Auth:TrustLoopback (environment variable PYPIFORGE_AUTH__TRUSTLOOPBACK) is 'maybe'", server.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("PYPIFORGE_CATALOG__RECONCILEINTERVAL", "00:00:00", "Catalog:ReconcileInterval (environment variable PYPIFORGE_CATALOG__RECONCILEINTERVAL) is 00:00:00; use")]
+    [InlineData("PYPIFORGE_CATALOG__STATEDIRECTORY", "{file}", "Catalog:StateDirectory (environment variable PYPIFORGE_CATALOG__STATEDIRECTORY) is '{file}', which is a file")]
+    public async Task A_validators_message_names_the_environment_variable_that_set_the_value(string variable, string value, string message)
+    {
+        var work = TempDirectory.Create("badenv-validated");
+        var file = Path.Combine(work, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var port = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start(work, ["--urls", $"http://127.0.0.1:{port}", "--grpc-port", "0", "--Queue:EmbeddedAgent", "false"],
+            new Dictionary<string, string> { [variable] = value.Replace("{file}", file, StringComparison.Ordinal) }, port);
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the server started despite " + variable);
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains(message.Replace("{file}", file, StringComparison.Ordinal), server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(--state-dir)", server.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--sever", "http://127.0.0.1:1", "unknown option '--sever'")]
+    [InlineData("--Catlog:Root", "/srv", "unknown option '--Catlog:Root'")]
+    [InlineData("stray-word", null, "unexpected 'stray-word'")]
+    [InlineData("-s", "http://127.0.0.1:1", "unexpected '-s'")]
+    [InlineData("--server", null, "--server needs a value")]
+    public async Task The_agent_refuses_an_unknown_switch_a_stray_word_or_a_missing_value_with_exit_2(string word, string? value, string message)
+    {
+        var work = TempDirectory.Create("agent-unknown");
+        await using var agent = AgentProcess.Start(value is null ? [word] : [word, value], work);
+
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)), agent.Output);
+        Assert.Equal(2, agent.ExitCode);
+        Assert.Single(agent.Output.Trim().Split('\n'));
+        Assert.Contains("The PypiForge agent cannot start: " + message, agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agents_validator_lines_name_the_environment_variable_that_set_the_value()
+    {
+        var result = await PythonClient.RunAsync("dotnet", [AgentProcess.AgentDll, "--hangfire", "Host=127.0.0.1;Port=1"], TempDirectory.Create("agent-env"),
+            new Dictionary<string, string?> { ["PYPIFORGE_AGENT__SERVER"] = "not-a-url", ["PYPIFORGE_AGENT__WORKERCOUNT"] = "0" }, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 2, result.Combined);
+        Assert.Contains("Agent:Server (environment variable PYPIFORGE_AGENT__SERVER) is 'not-a-url'", result.Combined, StringComparison.Ordinal);
+        Assert.Contains("Agent:WorkerCount (environment variable PYPIFORGE_AGENT__WORKERCOUNT) is 0", result.Combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("(--server)", result.Combined, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_misspelt_PYPIFORGE_variable_is_warned_about_with_the_likely_intended_name()
     {

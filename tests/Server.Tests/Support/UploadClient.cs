@@ -132,6 +132,37 @@ public static class UploadClient
         });
     }
 
+    /// <summary>Runs Debian's pdm (apt-get install python3-pdm) as <c>pdm publish --no-build</c> from a pdm project whose
+    /// dist/ holds <paramref name="files"/>: pdm's own build would fetch its back-end from PyPI, which tests cannot reach.</summary>
+    public static async Task<ProcessResult> PdmPublishAsync(string folder, string project, string version, string repositoryUrl, string user, string password, params string[] files)
+    {
+        var root = Path.Combine(folder, "pdm-project");
+        Directory.CreateDirectory(Path.Combine(root, "dist"));
+        await File.WriteAllTextAsync(Path.Combine(root, "pyproject.toml"), $$"""
+            [project]
+            name = "{{project}}"
+            version = "{{version}}"
+
+            [build-system]
+            requires = ["pdm-pep517>=1.0"]
+            build-backend = "pdm.pep517.api"
+            """);
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(root, "dist", Path.GetFileName(file)));
+        }
+
+        return await PythonClient.RunAsync("/usr/bin/pdm", ["publish", "--no-build", "-r", repositoryUrl, "-u", user, "-P", password], workingDir: root,
+            extraEnv: new Dictionary<string, string?>
+            {
+                ["HOME"] = folder,
+                // pdm asks PyPI for a newer pdm after every command, and fails the command when it cannot reach it.
+                ["PDM_CHECK_UPDATE"] = "false",
+                ["PDM_USE_VENV"] = "false",
+                ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring",
+            });
+    }
+
     public static string[] FilesIn(string root) =>
         [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(root, p))

@@ -19,6 +19,18 @@ public sealed class FirstPublishSpecs
     }
 
     [Fact]
+    public async Task Pdm_with_made_up_credentials_publishes_from_loopback_on_a_fresh_install()
+    {
+        await using var server = await ServerHost.StartAsync();
+        var folder = TempDirectory.Create("first-pdm");
+        var result = await UploadClient.PdmPublishAsync(folder, "pf-pure", "1.0", server.BaseUri.ToString(), "newcomer", "anything",
+            DistFixtures.Path("pf_pure-1.0-py2.py3-none-any.whl"), DistFixtures.Path("pf-pure-1.0.tar.gz"));
+
+        Assert.True(result.ExitCode == 0, $"pdm publish (apt-get install python3-pdm) failed: {result.Combined}");
+        Assert.Equal(["pf-pure-1.0.tar.gz", "pf_pure-1.0-py2.py3-none-any.whl"], UploadClient.FilesIn(server.Root));
+    }
+
+    [Fact]
     public async Task Twine_with_a_user_name_publishes_from_loopback_on_a_fresh_install()
     {
         await using var server = await ServerHost.StartAsync();

@@ -6,7 +6,7 @@ using PypiForge.Server.Auth;
 using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
-using PypiForge.Server.Packages;
+using PypiForge.Server.Files;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Builds;
-using PypiForge.Server.Packages;
+using PypiForge.Server.Files;
 
 namespace PypiForge.Server.Uploads;
 

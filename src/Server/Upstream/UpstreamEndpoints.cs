@@ -1,6 +1,6 @@
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
-using PypiForge.Server.Packages;
+using PypiForge.Server.Files;
 
 namespace PypiForge.Server.Upstream;
 

@@ -1,7 +1,7 @@
 using Microsoft.Net.Http.Headers;
 using PypiForge.Server.Catalog;
 
-namespace PypiForge.Server.Packages;
+namespace PypiForge.Server.Files;
 
 /// <summary><c>GET|HEAD /packages/&lt;path&gt;</c>: distributions and their PEP 658 metadata files.
 /// Only paths the catalog knows are served, so no spelling of a path can reach outside the root.</summary>

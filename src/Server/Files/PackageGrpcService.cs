@@ -6,7 +6,7 @@ using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Catalog;
 
-namespace PypiForge.Server.Packages;
+namespace PypiForge.Server.Files;
 
 /// <summary>The gRPC PackageService: what is served, and changes to it.</summary>
 public sealed class PackageGrpcService(PackageCatalog catalog, PackageManager packages) : PackageService.PackageServiceBase

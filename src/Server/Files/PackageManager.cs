@@ -2,7 +2,7 @@ using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Publishing;
 
-namespace PypiForge.Server.Packages;
+namespace PypiForge.Server.Files;
 
 /// <summary>Changes to what is served, for the PackageService and pypiserver's <c>remove_pkg</c>: delete files or
 /// releases, yank and un-yank. Each change is in the index when the call returns.</summary>

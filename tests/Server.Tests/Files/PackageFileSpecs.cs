@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using PypiForge.Server.Tests.Support;
 
-namespace PypiForge.Server.Tests.Packages;
+namespace PypiForge.Server.Tests.Files;
 
 public sealed partial class PackageFileSpecs : IAsyncLifetime
 {

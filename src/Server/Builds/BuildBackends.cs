@@ -42,7 +42,7 @@ public static class BuildBackends
             var wheels = catalog.Projects.TryGetValue(project, out var entry)
                 ? entry.Files.Where(static f => !f.IsYanked && f.Distribution is WheelFilename).ToList()
                 : [];
-            if (wheels.Any(file => Fits(file, python)))
+            if (wheels.Any(file => Fits(file, tag, python)))
                 continue;
 
             var served = wheels.Count == 0
@@ -63,27 +63,17 @@ public static class BuildBackends
             $"Isolated builds of setup.py sdists for it will fail; drop back-ends that run on Python {version} into the package folder, {dropIn}.";
     }
 
-    private static bool Fits(CatalogFile file, Version python)
+    private static bool Fits(CatalogFile file, WheelTag target, Version python)
     {
+        // The tag rule is the one a remote agent's wheels are held to (WheelScope): py2, py27, py2.py3 fit 2.7.
         var wheel = (WheelFilename)file.Distribution;
-        if (!wheel.IsPure || !wheel.PythonTags.Any(t => PythonTagFits(t, python)))
+        if (!wheel.IsPure || !wheel.Tags.Any(t => WheelScope.Fits(t, target)))
             return false;
 
         // pip ignores a Requires-Python it cannot parse, so such a file fits.
         return file.RequiresPython is null
             || !VersionSpecifiers.TryParse(file.RequiresPython, out var specifiers)
             || specifiers.Contains(PackageVersion.Parse($"{python.Major}.{python.Minor}"));
-    }
-
-    // A pure wheel's python tag: pyX, or pyXY for any Y up to the target's minor version, or the target's own cpXY.
-    private static bool PythonTagFits(string tag, Version python)
-    {
-        var lower = tag.ToLowerInvariant();
-        if (lower == $"py{python.Major}" || lower == $"cp{python.Major}{python.Minor}")
-            return true;
-        return lower.StartsWith($"py{python.Major}", StringComparison.Ordinal)
-            && int.TryParse(lower.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
-            && minor <= python.Minor;
     }
 
     // cp27 → 2.7, cp311 → 3.11; other interpreters (PyPy's pp73) do not say which Python they implement.

@@ -12,7 +12,8 @@ public sealed class MetricsAccessCheck(LoopbackPeers peers)
     public bool AllowsLoopback(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+        // A dual-stack listener ([::]) sees an IPv4 client as ::ffff:127.0.0.1.
+        return context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)
             && LoopbackHosts.Allows(context.Request.Host)
             && (peers.BuildsShareServerUser || !peers.IsBuild(context));
     }

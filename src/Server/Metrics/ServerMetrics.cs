@@ -6,7 +6,8 @@ using PypiForge.Server.Uploads;
 namespace PypiForge.Server.Metrics;
 
 /// <summary>The server's own instruments, counted where things happen (a request ends, an upload is accepted, an upstream
-/// page is fetched). Each call is a lock-free add to a series chosen by a few fixed labels; with <c>Metrics:Access</c>
+/// page is fetched). Each call adds to a series chosen by a few fixed labels (counters with an interlocked add, the
+/// histogram under its series' spin lock for a few instructions); with <c>Metrics:Access</c>
 /// off nothing listens and each call returns at once. Gauges (catalog, builds, queues) are read at scrape time by
 /// <see cref="MetricsGauges"/> instead.</summary>
 /// <remarks>The meter comes from the host's <see cref="IMeterFactory"/>, so a test process that runs several servers
@@ -19,7 +20,7 @@ public sealed class ServerMetrics
     private static readonly double[] LatencyBuckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private static readonly string[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly string[] CodeLabels = [.. Enumerable.Range(0, 600).Select(static c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     private readonly Histogram<double> requestDuration;
     private readonly Counter<long> uploads;
@@ -56,7 +57,7 @@ public sealed class ServerMetrics
             return;
         }
 
-        var code = (uint)statusCode < StatusCodes.Length ? StatusCodes[statusCode] : "other";
+        var code = (uint)statusCode < CodeLabels.Length ? CodeLabels[statusCode] : "other";
         requestDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new TagList { { "route", route }, { "code", code } });
     }
 

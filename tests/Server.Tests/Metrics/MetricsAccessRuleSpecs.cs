@@ -17,6 +17,8 @@ public sealed class MetricsAccessRuleSpecs
     [InlineData("127.0.0.1", "localhost:8080", true)]
     [InlineData("::1", "[::1]:8080", true)]
     [InlineData("127.8.9.10", "localhost", true)]
+    [InlineData("::ffff:127.0.0.1", "127.0.0.1:8080", true)]
+    [InlineData("::ffff:192.0.2.10", "127.0.0.1:8080", false)]
     [InlineData("192.0.2.10", "127.0.0.1:8080", false)]
     [InlineData("10.1.2.3", "localhost:8080", false)]
     [InlineData("2001:db8::7", "[::1]:8080", false)]

@@ -7,6 +7,7 @@ using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Files;
+using PypiForge.Server.Metrics;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -84,12 +85,14 @@ public static class PypiForgeServer
         builder.Services.AddUpstream(builder.Configuration);
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
+        builder.Services.AddPypiForgeMetrics(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapPypiForge(this WebApplication app)
     {
+        app.UsePypiForgeRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCrossSiteRefusal();
@@ -112,6 +115,7 @@ public static class PypiForgeServer
         app.MapGrpcService<PackageGrpcService>();
         app.MapGrpcService<TokenGrpcService>();
         app.MapBuilds();
+        app.MapPypiForgeMetrics();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;
     }

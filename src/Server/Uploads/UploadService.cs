@@ -21,6 +21,7 @@ public sealed class UploadService(
     IOptions<UploadOptions> uploadOptions,
     PackageCatalog catalog,
     PackageFolder folder,
+    Metrics.ServerMetrics metrics,
     ILogger<UploadService> logger)
 {
     private readonly string root = catalogOptions.Value.RootPath;
@@ -45,6 +46,7 @@ public sealed class UploadService(
         {
             var outcome = await PlaceAsync(form, received, distribution, metadata, uploader, cancellationToken);
             UploadLog.Accepted(logger, distribution.FileName, uploader, outcome.ToString(), received.Length);
+            metrics.Uploaded(outcome, received.Length);
             return (outcome, distribution);
         }
         finally

@@ -38,6 +38,7 @@ public static class UpstreamEndpoints
         PackageCatalog catalog,
         UpstreamFileCache cache,
         ReleaseCooldown cooldown,
+        Metrics.ServerMetrics metrics,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project) || ProjectName.Normalize(project) != project
@@ -72,6 +73,7 @@ public static class UpstreamEndpoints
         var distribution = file.EndsWith(MetadataSuffix, StringComparison.Ordinal) ? file[..^MetadataSuffix.Length] : file;
         if (view.Held.TryGetValue(distribution, out var hold))
         {
+            metrics.UpstreamFileHeldBack();
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File held back", detail: $"Not served: {hold}.");
         }
 

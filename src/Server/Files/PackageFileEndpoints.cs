@@ -1,5 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Files;
 
@@ -20,7 +21,8 @@ public static class PackageFileEndpoints
         return app;
     }
 
-    private static async Task<IResult> Download(string? path, HttpContext context, PackageCatalog catalog, CatalogWriter writer, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
+    private static async Task<IResult> Download(
+        string? path, HttpContext context, PackageCatalog catalog, CatalogWriter writer, LocalProjectStatuses statuses, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -35,7 +37,16 @@ public static class PackageFileEndpoints
                 detail: $"File paths are at most {MaxPathLength} characters, use '/' as separator and contain no NUL.");
         }
 
-        if (catalog.TryGetFile(path, out var file))
+        var known = catalog.TryGetFile(path, out var file)
+            || (path.EndsWith(MetadataSuffix, StringComparison.Ordinal) && catalog.TryGetFile(path[..^MetadataSuffix.Length], out file));
+        if (known && statuses.Of(file!.ProjectKey) is { IsQuarantined: true } quarantined)
+        {
+            // 404 as for any file that is not offered (PEP 792: a quarantined project's files are not available); the
+            // status is lifted, not the file deleted, so not 410 Gone.
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.");
+        }
+
+        if (catalog.TryGetFile(path, out file))
         {
             return Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
         }

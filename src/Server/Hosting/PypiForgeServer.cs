@@ -7,6 +7,7 @@ using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Files;
+using PypiForge.Server.Policy;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -82,6 +83,7 @@ public static class PypiForgeServer
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);
         builder.Services.AddUpstream(builder.Configuration);
+        builder.Services.AddPolicy();
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -111,6 +113,7 @@ public static class PypiForgeServer
         app.MapUploads();
         app.MapGrpcService<PackageGrpcService>();
         app.MapGrpcService<TokenGrpcService>();
+        app.MapPolicy();
         app.MapBuilds();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;

@@ -1,6 +1,7 @@
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Files;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
@@ -38,6 +39,7 @@ public static class UpstreamEndpoints
         PackageCatalog catalog,
         UpstreamFileCache cache,
         ReleaseCooldown cooldown,
+        LocalProjectStatuses statuses,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project) || ProjectName.Normalize(project) != project
@@ -58,6 +60,11 @@ public static class UpstreamEndpoints
         if (!policy.MayMerge(local))
         {
             return NotFound($"'{project}' is a private project here: files of the upstream project of that name are not served (see Upstream:AllowMerge).");
+        }
+
+        if (statuses.Of(project) is { IsQuarantined: true } quarantined)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.");
         }
 
         var lookup = await pages.GetAsync(project, anyAge: true, cancellationToken);

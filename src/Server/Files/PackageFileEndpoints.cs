@@ -37,24 +37,20 @@ public static class PackageFileEndpoints
                 detail: $"File paths are at most {MaxPathLength} characters, use '/' as separator and contain no NUL.");
         }
 
-        var known = catalog.TryGetFile(path, out var file)
-            || (path.EndsWith(MetadataSuffix, StringComparison.Ordinal) && catalog.TryGetFile(path[..^MetadataSuffix.Length], out file));
-        if (known && statuses.Of(file!.ProjectKey) is { IsQuarantined: true } quarantined)
+        if (catalog.TryGetFile(path, out var file))
         {
-            // 404 as for any file that is not offered (PEP 792: a quarantined project's files are not available); the
-            // status is lifted, not the file deleted, so not 410 Gone.
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.");
-        }
-
-        if (catalog.TryGetFile(path, out file))
-        {
-            return Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
+            return Quarantined(statuses, file) ?? Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
         }
 
         if (path.EndsWith(MetadataSuffix, StringComparison.Ordinal)
             && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
             && wheel.MetadataSha256 is not null)
         {
+            if (Quarantined(statuses, wheel) is { } refused)
+            {
+                return refused;
+            }
+
             var bytes = await writer.ReadMetadataAsync(wheel, context.RequestAborted);
             if (bytes is null)
             {
@@ -68,6 +64,13 @@ public static class PackageFileEndpoints
 
         return NotFound($"No file '{path}' is served here. Files are listed on the project pages under /simple/.");
     }
+
+    /// <summary>404 as for any file that is not offered (PEP 792: a quarantined project's files are not available); not
+    /// 410 Gone, since the status can be lifted and the file is still here. Null when the project is not quarantined here.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Quarantined(LocalProjectStatuses statuses, CatalogFile file) =>
+        statuses.Of(file.ProjectKey) is { IsQuarantined: true } quarantined
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.")
+            : null;
 
     private static IResult Serve(HttpContext context, string root, string path, string contentType, DateTimeOffset lastModified, string sha256)
     {

@@ -26,7 +26,11 @@ public sealed class ProxyPageHandler(
         }
 
         var view = cooldown.ViewOf(project.Key, upstream.Listing);
-        builds.Consider(project.Key, view, project);
+        if (status is not { IsQuarantined: true })
+        {
+            builds.Consider(project.Key, view, project);
+        }
+
         return upstream.Listing.PagesFor(project, status, view, () => IndexPages.For(Merge(project.Key, project, status, upstream.Listing, view))).Result(format);
     }
 
@@ -37,7 +41,11 @@ public sealed class ProxyPageHandler(
         {
             var status = statuses.Of(normalizedName);
             var view = cooldown.ViewOf(normalizedName, upstream.Listing);
-            builds.Consider(normalizedName, view, null);
+            if (status is not { IsQuarantined: true })
+            {
+                builds.Consider(normalizedName, view, null);
+            }
+
             return upstream.Listing.PagesFor(null, status, view, () => IndexPages.For(Merge(normalizedName, null, status, upstream.Listing, view))).Result(format);
         }
 

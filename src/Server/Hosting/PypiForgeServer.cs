@@ -8,6 +8,7 @@ using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Files;
 using PypiForge.Server.Metrics;
+using PypiForge.Server.Policy;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -83,6 +84,7 @@ public static class PypiForgeServer
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);
         builder.Services.AddUpstream(builder.Configuration);
+        builder.Services.AddPolicy();
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddPypiForgeMetrics(builder.Configuration);
@@ -114,6 +116,7 @@ public static class PypiForgeServer
         app.MapUploads();
         app.MapGrpcService<PackageGrpcService>();
         app.MapGrpcService<TokenGrpcService>();
+        app.MapPolicy();
         app.MapBuilds();
         app.MapPypiForgeMetrics();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });

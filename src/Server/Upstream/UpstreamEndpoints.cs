@@ -1,6 +1,7 @@
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Files;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
@@ -39,6 +40,7 @@ public static class UpstreamEndpoints
         UpstreamFileCache cache,
         ReleaseCooldown cooldown,
         Metrics.ServerMetrics metrics,
+        LocalProjectStatuses statuses,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project) || ProjectName.Normalize(project) != project
@@ -59,6 +61,11 @@ public static class UpstreamEndpoints
         if (!policy.MayMerge(local))
         {
             return NotFound($"'{project}' is a private project here: files of the upstream project of that name are not served (see Upstream:AllowMerge).");
+        }
+
+        if (statuses.Of(project) is { IsQuarantined: true } quarantined)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.");
         }
 
         var lookup = await pages.GetAsync(project, anyAge: true, cancellationToken);

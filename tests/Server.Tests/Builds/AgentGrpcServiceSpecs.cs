@@ -26,7 +26,7 @@ public sealed class AgentGrpcServiceSpecs : IAsyncLifetime
         buildId = Guid.NewGuid().ToString("N")[..12];
         logRoot = Path.Combine(host.Root, ".pypiforge", "builds", buildId);
         records.Open(new NewBuild(buildId, ["pf-cext==1.0"], false, true, null, "pf-cext==1.0|deps=False|pre=True",
-            [(BuildParts.Cp311, Path.Combine(logRoot, BuildParts.Cp311 + ".log"))]));
+            [(BuildParts.Cp311, Path.Combine(logRoot, BuildParts.Cp311 + ".log"), null)]));
         records.Save(buildId);
     }
 

@@ -127,10 +127,10 @@ internal sealed class TargetRecord(string name, string logPath)
     {
         MoveTo(state);
         Error ??= error;
-        if (state != TargetState.Succeeded && Reason is null)
+        if (state != TargetState.Succeeded)
         {
-            Reason = OneLine(error);
-            Kind = kind;
+            Reason ??= OneLine(error);
+            Kind = Kind == FailureKind.None ? kind : Kind;
         }
 
         FinishedAt = now;

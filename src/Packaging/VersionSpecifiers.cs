@@ -62,6 +62,10 @@ public sealed class VersionSpecifiers
         return _clauses.All(clause => clause.Admits(version));
     }
 
+    /// <summary>True when a clause names a pre-release (<c>==2.0b1</c>, <c>&gt;=1.0.dev0</c>): then pre-releases are
+    /// candidates without pip's <c>--pre</c> (PEP 440, "Handling of pre-releases").</summary>
+    public bool NamesPrerelease => _clauses.Any(static c => c.Version?.IsPrerelease == true);
+
     public override string ToString() => Text;
 
     private sealed record Clause(string Operator, string Text, PackageVersion? Version, bool Prefix)

@@ -29,7 +29,7 @@ public sealed class BuildJob(
             var error = $"The agent that took this job does not serve target '{target}'; it serves: {string.Join(", ", targets.All.Select(static t => t.Name))}.";
             if (await host.BeginAsync(buildId, target, cancellationToken) is not null)
             {
-                await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, [], [], TimeSpan.Zero), CancellationToken.None);
+                await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, error, [], [], TimeSpan.Zero, error, FailureKind.Other), CancellationToken.None);
             }
 
             throw new InvalidOperationException(error);
@@ -64,11 +64,17 @@ public sealed class BuildJob(
             }
 
             var duration = Stopwatch.GetElapsedTime(started);
-            var (state, error) = TargetVerdict.Of(result, wheels, options.Value.BuildTimeout, runs);
-            await host.CompleteAsync(buildId, target, new TargetOutcome(state, error, result.LogTail, wheels, duration), CancellationToken.None);
+            var (state, error, reason, kind) = TargetVerdict.Of(result, wheels, options.Value.BuildTimeout, runs, buildTarget);
+            if (reason is not null)
+            {
+                await NoteAsync(buildId, target, spec.LogPath, $"# {state.ToString().ToLowerInvariant()} ({kind}): {reason}");
+            }
+
+            await host.CompleteAsync(buildId, target, new TargetOutcome(state, error, result.LogTail, wheels, duration, reason, kind), CancellationToken.None);
             if (state == TargetState.Failed)
             {
-                throw new BuildFailedException($"{error}\n{Summary(wheels, duration)}\nLast lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
+                // The dashboard shows the exception's message: the one-line reason first, then the longer error and pip's last lines.
+                throw new BuildFailedException($"{reason}\n{error}\n{Summary(wheels, duration)}\nLast lines of pip's output:\n{string.Join('\n', result.LogTail.TakeLast(30))}");
             }
 
             return Summary(wheels, duration);
@@ -77,7 +83,8 @@ public sealed class BuildJob(
         {
             // Anything unexpected still ends the target, so nobody waits on a build that will never finish;
             // rethrown so Hangfire shows the exception too.
-            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Failed, $"The agent failed: {ex.Message}", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await host.CompleteAsync(buildId, target, new TargetOutcome(
+                TargetState.Failed, $"The agent failed: {ex.Message}", [], [], Stopwatch.GetElapsedTime(started), $"the agent failed: {ex.Message}", FailureKind.Other), CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException)
@@ -89,7 +96,8 @@ public sealed class BuildJob(
                 throw;
             }
 
-            await host.CompleteAsync(buildId, target, new TargetOutcome(TargetState.Cancelled, "Cancelled on request.", [], [], Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await host.CompleteAsync(buildId, target, new TargetOutcome(
+                TargetState.Cancelled, "Cancelled on request.", [], [], Stopwatch.GetElapsedTime(started), "cancelled on request", FailureKind.Cancelled), CancellationToken.None);
             return $"Cancelled on request after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s.";
         }
         finally
@@ -140,6 +148,22 @@ public sealed class BuildJob(
             AgentLog.RetryingTransient(logger, buildId, target, result.NetworkFailure!, delay.TotalSeconds, run + 1, runs);
             await Task.Delay(delay, time, cancellationToken);
         }
+    }
+
+    /// <summary>A line of the agent's own at the end of the target's log: in the log file, and to the host (watchers; a
+    /// remote agent's server appends it to its copy of the file).</summary>
+    private async Task NoteAsync(string buildId, string target, string logPath, string line)
+    {
+        try
+        {
+            await File.AppendAllTextAsync(logPath, line + "\n", CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AgentLog.CleanupFailed(logger, logPath, ex.Message);
+        }
+
+        host.Log(buildId, target, line);
     }
 
     /// <summary>The wait before run <paramref name="run"/> + 1: the first delay, doubled after each run, at most <see cref="MaxRetryDelay"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using PypiForge.Agent.Pip;
+using PypiForge.Agent.Targets;
 using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Agent.Building;
@@ -19,36 +20,44 @@ internal static class TargetVerdict
     /// wheels that were served anyway and the wheels that were refused.</summary>
     /// <param name="buildTimeout">The limit a timed-out run broke (Agent:BuildTimeout), for the message.</param>
     /// <param name="runs">How many times pip ran (more than once after passing failures, Agent:TransientRetries).</param>
-    public static (TargetState State, string? Error) Of(PipWheelResult result, IReadOnlyList<PublishedWheel> wheels, TimeSpan buildTimeout, int runs = 1)
+    /// <param name="target">The target, for the one-line reason (its Python, its build root); null: not named.</param>
+    public static (TargetState State, string? Error, string? Reason, FailureKind Kind) Of(
+        PipWheelResult result, IReadOnlyList<PublishedWheel> wheels, TimeSpan buildTimeout, int runs = 1, BuildTarget? target = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(wheels);
         var refused = wheels.Where(static w => w.Outcome == WheelPublishOutcome.Rejected).ToList();
         string reason;
+        (FailureKind Kind, string Reason) line;
         if (!result.Succeeded)
         {
             reason = PipFailure(result, buildTimeout, runs);
+            line = PipReason.Of(result, target?.PythonVersion ?? "of this target", target?.Environment.Root, buildTimeout);
         }
         else if (wheels.Count == 0)
         {
             reason = "pip wheel exited with code 0 but left no wheel in its folder.";
+            line = (FailureKind.Publish, "pip wheel succeeded but made no wheel, so nothing was published");
         }
         else if (refused.Count > 0)
         {
             reason = refused.Count == wheels.Count
                 ? $"Every wheel pip built was rejected ({refused.Count})."
                 : $"{refused.Count} of the {wheels.Count} wheels pip built were rejected.";
+            line = (FailureKind.Publish, refused.Count == wheels.Count
+                ? $"every wheel pip built was rejected by the server: {refused[0].FileName} ({refused[0].Detail ?? "rejected"})"
+                : $"{refused.Count} of the {wheels.Count} wheels pip built were rejected by the server: {refused[0].FileName} ({refused[0].Detail ?? "rejected"})");
         }
         else
         {
-            return (TargetState.Succeeded, null);
+            return (TargetState.Succeeded, null, null, FailureKind.None);
         }
 
         var error = new StringBuilder(reason);
         AppendServed(error, wheels);
         Append(error, "Rejected", refused);
         Append(error, "Not published", [.. wheels.Where(static w => w.Outcome == WheelPublishOutcome.Conflict)]);
-        return (TargetState.Failed, error.ToString());
+        return (TargetState.Failed, error.ToString(), line.Reason, line.Kind);
     }
 
     private static string PipFailure(PipWheelResult result, TimeSpan buildTimeout, int runs)

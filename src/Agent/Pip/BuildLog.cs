@@ -17,6 +17,7 @@ internal sealed class BuildLog : IDisposable
     private readonly LineTail _tail = new(TailLines, TailLineLength);
     private readonly PipFailures _failures = new();
     private readonly PipNetworkFailures _network = new();
+    private readonly PipDiagnosis _diagnosis = new();
     private Action<string>? _onLine;
 
     public BuildLog(string path, Action<string>? onLine)
@@ -43,6 +44,7 @@ internal sealed class BuildLog : IDisposable
             _tail.Add(line);
             _failures.Observe(line);
             _network.Observe(line);
+            _diagnosis.Observe(line);
 
             if (_onLine is null)
                 return;
@@ -91,6 +93,13 @@ internal sealed class BuildLog : IDisposable
     {
         lock (_gate)
             return _network.First;
+    }
+
+    /// <summary>What pip's output said went wrong (see <see cref="PipDiagnosis"/>).</summary>
+    public PipFindings Findings()
+    {
+        lock (_gate)
+            return _diagnosis.Findings();
     }
 
     public void Dispose()

@@ -20,6 +20,9 @@ public sealed record PipWheelResult(int ExitCode, bool TimedOut, IReadOnlyList<s
     /// reset the connection, timed out, or answered 5xx (see <see cref="PipNetworkFailures"/>).</summary>
     public string? NetworkFailure { get; init; }
 
+    /// <summary>What pip's output said went wrong, for the one-line reason (see <see cref="PipDiagnosis"/>).</summary>
+    public PipFindings Findings { get; init; } = PipFindings.None;
+
     public bool Succeeded => ExitCode == 0 && !TimedOut && LimitExceeded is null;
 
     /// <summary>

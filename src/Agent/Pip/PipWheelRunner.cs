@@ -162,6 +162,7 @@ public sealed partial class PipWheelRunner(BuildSandbox sandbox, ILogger<PipWhee
             FailedProjects = log.FailedProjects(),
             BuildFailed = log.BuildFailed(),
             NetworkFailure = failed ? log.NetworkFailure() : null,
+            Findings = failed ? log.Findings() : PipFindings.None,
         };
     }
 

@@ -138,6 +138,8 @@ public sealed class RemoteBuildHost(
                 _ => TargetOutcomeState.Failed,
             },
             Error = outcome.Error ?? string.Empty,
+            Reason = outcome.Reason ?? string.Empty,
+            FailureKind = AgentProtoMapping.ToProto(outcome.Kind),
             Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(outcome.Duration),
         };
         request.LogTail.AddRange(outcome.LogTail.TakeLast(200));

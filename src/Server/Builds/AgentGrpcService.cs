@@ -86,10 +86,15 @@ public sealed class AgentGrpcService(
             string.IsNullOrEmpty(request.Error) ? null : request.Error,
             [.. request.LogTail.TakeLast(TargetRecord.TailLines)],
             [.. request.Wheels.Select(AgentProtoMapping.FromProto)],
-            request.Duration?.ToTimeSpan() ?? TimeSpan.Zero);
+            request.Duration?.ToTimeSpan() ?? TimeSpan.Zero,
+            OneLine(request.Reason),
+            AgentProtoMapping.FromProto(request.FailureKind));
         await host.CompleteAsync(request.BuildId, request.Target, outcome, context.CancellationToken);
         return new CompleteTargetResponse();
     }
+
+    /// <summary>The agent's reason as one line of at most <see cref="TargetRecord.MaxReasonLength"/> characters (null when empty).</summary>
+    private static string? OneLine(string reason) => TargetRecord.OneLine(reason);
 
     private static void RequireIds(string buildId, string target)
     {

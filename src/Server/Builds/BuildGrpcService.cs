@@ -14,18 +14,21 @@ public sealed class BuildGrpcService(BuildScheduler scheduler, BuildRecords reco
     private const int MaxPageSize = 500;
 
     [Authorize(Policy = Policies.Build)]
-    public override Task<Build> RequestBuild(RequestBuildRequest request, ServerCallContext context)
+    public override async Task<Build> RequestBuild(RequestBuildRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = scheduler.Schedule(new BuildRequest(
-            [.. request.Requirements], [.. request.Targets], !request.NoDeps, request.Pre, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey));
-        return Task.FromResult(result switch
+        ArgumentNullException.ThrowIfNull(context);
+        var result = await scheduler.ScheduleAsync(new BuildRequest(
+            [.. request.Requirements], [.. request.Targets], !request.NoDeps, request.Pre, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey),
+            context.CancellationToken);
+        return result switch
         {
             ScheduleResult.Accepted accepted => BuildMapping.ToProto(accepted.Build),
             ScheduleResult.NoAgents refused => throw Fail(StatusCode.FailedPrecondition, refused.Reason),
+            ScheduleResult.NotApplicable refused => throw Fail(StatusCode.FailedPrecondition, refused.Reason),
             ScheduleResult.NotQueued refused => throw Fail(StatusCode.Unavailable, refused.Reason),
             _ => throw Fail(StatusCode.InvalidArgument, result.Refusal!),
-        });
+        };
     }
 
     [Authorize(Policy = Policies.Read)]

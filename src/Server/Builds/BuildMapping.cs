@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using PypiForge.Protos.Jobs;
 using PypiForge.Protos.V1;
+using FailureKind = PypiForge.Protos.Jobs.FailureKind;
 
 namespace PypiForge.Server.Builds;
 
@@ -32,6 +33,8 @@ internal static class BuildMapping
                 State = ToProto(target.State),
                 JobId = target.JobId ?? string.Empty,
                 Error = target.Error ?? string.Empty,
+                Reason = target.Reason ?? (target.AgentLost is { } gone ? gone.Describe() : string.Empty),
+                FailureKind = AgentProtoMapping.ToProto(target.AgentLost is not null && target.Reason is null ? FailureKind.AgentLost : target.Kind),
             };
             proto.LogTail.AddRange(target.Tail);
             proto.Wheels.AddRange(target.Wheels.Select(static w => new BuiltWheel
@@ -96,6 +99,7 @@ internal static class BuildMapping
         TargetState.Succeeded => BuildState.Succeeded,
         TargetState.Failed => BuildState.Failed,
         TargetState.Cancelled => BuildState.Cancelled,
+        TargetState.NotApplicable => BuildState.NotApplicable,
         _ => BuildState.Unspecified,
     };
 
@@ -106,6 +110,7 @@ internal static class BuildMapping
         BuildState.Succeeded => TargetState.Succeeded,
         BuildState.Failed => TargetState.Failed,
         BuildState.Cancelled => TargetState.Cancelled,
+        BuildState.NotApplicable => TargetState.NotApplicable,
         _ => null,
     };
 

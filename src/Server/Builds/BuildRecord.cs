@@ -40,12 +40,19 @@ internal sealed class BuildRecord(
 
     public bool IsFinished => Targets.All(static t => t.IsFinished);
 
-    public TargetState State =>
-        Targets.Any(static t => t.State == TargetState.Running) ? TargetState.Running
-        : !IsFinished ? (Targets.Any(static t => t.IsFinished) ? TargetState.Running : TargetState.Queued)
-        : Targets.Any(static t => t.State == TargetState.Failed) ? TargetState.Failed
-        : Targets.Any(static t => t.State == TargetState.Cancelled) ? TargetState.Cancelled
-        : TargetState.Succeeded;
+    /// <summary>The build's state, from its applicable targets only: not-applicable ones neither start nor fail it, so a
+    /// build whose every applicable target succeeded has succeeded.</summary>
+    public TargetState State => StateOf([.. Targets.Select(static t => t.State)]);
+
+    internal static TargetState StateOf(IReadOnlyList<TargetState> targets)
+    {
+        var applicable = targets.Where(static s => s != TargetState.NotApplicable).ToList();
+        return applicable.Any(static s => s == TargetState.Running) ? TargetState.Running
+            : !applicable.All(TargetTransitions.IsFinal) ? (applicable.Any(TargetTransitions.IsFinal) ? TargetState.Running : TargetState.Queued)
+            : applicable.Any(static s => s == TargetState.Failed) ? TargetState.Failed
+            : applicable.Any(static s => s == TargetState.Cancelled) ? TargetState.Cancelled
+            : TargetState.Succeeded;
+    }
 
     public TargetRecord? Find(string target) => Targets.FirstOrDefault(t => t.Name == target);
 

@@ -62,8 +62,11 @@ public sealed class BuildRecords
                 return (running.Snapshot(), false);
             }
 
+            var now = time.GetUtcNow();
             var record = new BuildRecord(build.Id, build.Requirements, build.WithDependencies, build.Prerelease, build.IdempotencyKey,
-                build.DedupeKey, time.GetUtcNow(), [.. build.Targets.Select(static t => new TargetRecord(t.Name, t.LogPath))]);
+                build.DedupeKey, now, [.. build.Targets.Select(t => t.NotApplicable is { } reason
+                    ? TargetRecord.NotApplicable(t.Name, t.LogPath, reason, now)
+                    : new TargetRecord(t.Name, t.LogPath))]);
             Add(record);
             return (record.Snapshot(), true);
         }
@@ -101,7 +104,7 @@ public sealed class BuildRecords
                 var now = time.GetUtcNow();
                 foreach (var target in record.Targets.Where(static t => !t.IsFinished))
                 {
-                    target.Finish(TargetState.Failed, reason, now);
+                    target.Finish(TargetState.Failed, reason, now, FailureKind.Other);
                     record.NoteFinished(now);
                     metrics?.TargetFinished(target.Name, target.State);
                 }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using PypiForge.Protos.Jobs;
+using PypiForge.Packaging;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Catalog;
 
@@ -16,19 +17,36 @@ public sealed class BuildScheduler
     private readonly BuildRecords records;
     private readonly ILogger<BuildScheduler> logger;
     private readonly string logRoot;
+    private readonly ReleaseCandidates? releases;
 
     internal BuildScheduler(
         IBackgroundJobClient jobs,
         ILiveTargets liveTargets,
         BuildRecords records,
         IOptions<CatalogOptions> catalogOptions,
-        ILogger<BuildScheduler> logger)
+        ILogger<BuildScheduler> logger,
+        ReleaseCandidates? releases = null)
     {
+        this.releases = releases;
         this.jobs = jobs;
         this.liveTargets = liveTargets;
         this.records = records;
         this.logger = logger;
         logRoot = Path.Combine(catalogOptions.Value.StatePath, "builds");
+    }
+
+    /// <summary>As <see cref="Schedule"/>, after asking the upstream (if any) for the requested projects' pages that are
+    /// not fresh, so the targets' applicability goes by what pip will see.</summary>
+    public async Task<ScheduleResult> ScheduleAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (releases is not null && request.Requirements.Count <= RequestedRequirements.Max)
+        {
+            var keys = request.Requirements.Select(static r => Requirement.TryParse(r, out var parsed, out _) ? parsed.NormalizedName : null).OfType<string>();
+            await releases.RefreshAsync(keys, cancellationToken);
+        }
+
+        return Schedule(request);
     }
 
     public ScheduleResult Schedule(BuildRequest request)
@@ -40,7 +58,8 @@ public sealed class BuildScheduler
             return new ScheduleResult.Invalid(invalid);
         }
 
-        var live = liveTargets.Names();
+        var liveList = liveTargets.List(static _ => 0);
+        IReadOnlyList<string> live = [.. liveList.Select(static t => t.Name)];
         if (live.Count == 0)
         {
             return new ScheduleResult.NoAgents(
@@ -54,11 +73,20 @@ public sealed class BuildScheduler
             return new ScheduleResult.UnknownTarget(unknown, $"Unknown target(s): {string.Join(", ", unknown)}. Known targets: {string.Join(", ", live)}.");
         }
 
+        var notApplicable = NotApplicable(requirements, request.Prerelease, targets, liveList);
+        if (notApplicable.Count == targets.Count)
+        {
+            var reasons = string.Join(". ", targets.Select(t => notApplicable[t]));
+            BuildsLog.NothingApplicable(logger, string.Join(' ', requirements), reasons);
+            return new ScheduleResult.NotApplicable(
+                $"Nothing to build: no requested target's Python can install what was asked. {reasons}. Ask for a release that supports these Pythons, or for targets whose Python it supports (ListTargets).");
+        }
+
         var id = Guid.NewGuid().ToString("N")[..12];
         var dedupeKey = $"{string.Join(' ', requirements.Order(StringComparer.Ordinal))}|deps={request.WithDependencies}|pre={request.Prerelease}";
         var (build, isNew) = records.Open(new NewBuild(
             id, requirements, request.WithDependencies, request.Prerelease, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey,
-            dedupeKey, [.. targets.Select(t => (t, Path.Combine(logRoot, id, t + ".log")))]));
+            dedupeKey, [.. targets.Select(t => (t, Path.Combine(logRoot, id, t + ".log"), notApplicable.GetValueOrDefault(t)))]));
         return isNew ? Queue(build) : new ScheduleResult.Accepted(build);
     }
 
@@ -94,7 +122,13 @@ public sealed class BuildScheduler
         {
             Directory.CreateDirectory(Path.Combine(logRoot, build.Id));
             records.Save(build.Id);
-            foreach (var target in build.Targets)
+            foreach (var target in build.Targets.Where(static t => t.State == TargetState.NotApplicable))
+            {
+                BuildsLog.NotApplicable(logger, build.Id, target.Name, target.Reason!);
+                File.AppendAllText(Path.Combine(logRoot, build.Id, target.Name + ".log"), $"# {target.FinishedAt:O} {target.Name}: not applicable, not built: {target.Reason}\n");
+            }
+
+            foreach (var target in build.Targets.Where(static t => t.State != TargetState.NotApplicable))
             {
                 var name = target.Name;
                 queued[name] = jobs.Enqueue<IBuildJob>(BuildQueues.ForTarget(name), job => job.RunAsync(build.Id, display, name, CancellationToken.None));
@@ -118,6 +152,41 @@ public sealed class BuildScheduler
 
         BuildsLog.Requested(logger, build.Id, display, string.Join(", ", build.Targets.Select(static t => t.Name)));
         return new ScheduleResult.Accepted(records.Find(build.Id)!);
+    }
+
+    /// <summary>The targets a requirement's Requires-Python excludes, each with the reason (see <see cref="Applicability"/>).</summary>
+    private Dictionary<string, string> NotApplicable(IReadOnlyList<string> requirements, bool prerelease, IReadOnlyList<string> targets, IReadOnlyList<Target> live)
+    {
+        var excluded = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (releases is null)
+        {
+            return excluded;
+        }
+
+        var offered = requirements
+            .Select(static r => Requirement.Parse(r))
+            .Select(r => (Requirement: r, Index: releases.For(r.NormalizedName)))
+            .Where(static x => x.Index is not null)
+            .ToList();
+        foreach (var target in targets)
+        {
+            var version = live.FirstOrDefault(t => t.Name == target)?.PythonVersion;
+            if (TargetPython.Of(target, version) is not { } python)
+            {
+                continue;
+            }
+
+            foreach (var (requirement, index) in offered)
+            {
+                if (Applicability.Excludes(requirement, prerelease, index!.Value.Name, index.Value.Files, python) is { } reason)
+                {
+                    excluded[target] = reason;
+                    break;
+                }
+            }
+        }
+
+        return excluded;
     }
 
     private void TryDelete(string jobId)

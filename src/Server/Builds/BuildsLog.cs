@@ -56,4 +56,10 @@ internal static partial class BuildsLog
 
     [LoggerMessage(242, LogLevel.Warning, "The requeue note could not be written to the build log {Path}: {Reason}")]
     public static partial void RequeueNoteNotWritten(ILogger logger, string path, string reason);
+
+    [LoggerMessage(260, LogLevel.Information, "Build {BuildId} for {Target}: not applicable, not built: {Reason}")]
+    public static partial void NotApplicable(ILogger logger, string buildId, string target, string reason);
+
+    [LoggerMessage(261, LogLevel.Information, "Build of {Requirements} refused: no requested target is applicable: {Reasons}")]
+    public static partial void NothingApplicable(ILogger logger, string requirements, string reasons);
 }

@@ -28,12 +28,14 @@ public static class BuildsServiceCollectionExtensions
         // process-wide filter provider (TryAdd); this later registration is the one the job client and dashboard get.
         services.AddSingleton<BuildJobRequeue>();
         services.AddSingleton<Hangfire.Common.IJobFilterProvider, BuildJobFilterProvider>();
+        services.AddSingleton(static sp => new ReleaseCandidates(sp.GetRequiredService<Catalog.PackageCatalog>(), sp.GetService<IUpstreamReleases>()));
         services.AddSingleton(static sp => new BuildScheduler(
             sp.GetRequiredService<Hangfire.IBackgroundJobClient>(),
             sp.GetRequiredService<ILiveTargets>(),
             sp.GetRequiredService<BuildRecords>(),
             sp.GetRequiredService<IOptions<Catalog.CatalogOptions>>(),
-            sp.GetRequiredService<ILogger<BuildScheduler>>()));
+            sp.GetRequiredService<ILogger<BuildScheduler>>(),
+            sp.GetRequiredService<ReleaseCandidates>()));
 
         // Before the embedded agent's hosted service (AddBuildAgent below): saved builds are loaded before it takes a job.
         services.AddHostedService<BuildStoreStartup>();

@@ -1,4 +1,5 @@
 using Hangfire;
+using PypiForge.Agent.Building;
 using Microsoft.Extensions.Options;
 using PypiForge.Protos.Queue;
 using PypiForge.Packaging;
@@ -8,8 +9,9 @@ namespace PypiForge.Server.Builds;
 
 /// <summary>The targets some live agent serves, read from Hangfire's own server registry and queues — no registry of ours.</summary>
 /// <remarks>An agent whose last heartbeat is older than Queue:AgentTimeout counts as dead even before a live Hangfire server
-/// removes it from the registry (with only remote agents, a dead one may be the last to have done that).</remarks>
-public sealed class LiveTargets(JobStorage storage, IOptions<QueueOptions> options, TimeProvider time) : ILiveTargets
+/// removes it from the registry (with only remote agents, a dead one may be the last to have done that). A target's full Python version is known for the embedded agent's targets (its registry is in this process);
+/// remote agents do not report theirs, so it stays empty for them.</remarks>
+public sealed class LiveTargets(JobStorage storage, IOptions<QueueOptions> options, TimeProvider time, TargetRegistry? embedded = null) : ILiveTargets
 {
     public IReadOnlyList<Target> List(Func<string, long> running)
     {
@@ -41,6 +43,7 @@ public sealed class LiveTargets(JobStorage storage, IOptions<QueueOptions> optio
                         PlatformTag = tag.Platform,
                         Queued = monitoring.EnqueuedCount(queue),
                         Running = running(queue),
+                        PythonVersion = embedded?.Find(queue)?.PythonVersion ?? string.Empty,
                     };
                     byTarget[queue] = target;
                 }

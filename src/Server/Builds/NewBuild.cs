@@ -1,7 +1,8 @@
 namespace PypiForge.Server.Builds;
 
 /// <summary>A validated build for <see cref="BuildRecords.Open"/>: its id (used only when no build already serves the
-/// same request) and each target with its log file.</summary>
+/// same request) and each target with its log file and, for a target whose Python a requirement's Requires-Python
+/// excludes, why it is not applicable (null: it is built).</summary>
 internal sealed record NewBuild(
     string Id,
     IReadOnlyList<string> Requirements,
@@ -9,4 +10,4 @@ internal sealed record NewBuild(
     bool Prerelease,
     string? IdempotencyKey,
     string DedupeKey,
-    IReadOnlyList<(string Name, string LogPath)> Targets);
+    IReadOnlyList<(string Name, string LogPath, string? NotApplicable)> Targets);

@@ -36,6 +36,13 @@ public abstract record ScheduleResult
         public override string? Refusal => Reason;
     }
 
+    /// <summary>Every requested target's Python is outside what a requirement's releases support (Requires-Python):
+    /// nothing would build. The reason names the releases' Requires-Python and the targets' Pythons.</summary>
+    public sealed record NotApplicable(string Reason) : ScheduleResult
+    {
+        public override string? Refusal => Reason;
+    }
+
     /// <summary>The queue or the build store failed; nothing was queued, a later request may work.</summary>
     public sealed record NotQueued(string Reason) : ScheduleResult
     {

@@ -16,6 +16,7 @@ internal sealed record StoredBuild(
     DateTimeOffset? FinishedAt,
     IReadOnlyList<StoredTarget> Targets);
 
+/// <remarks>Reason and Kind came with issue 12; rows saved before have neither and read as none.</remarks>
 internal sealed record StoredTarget(
     string Name,
     string LogPath,
@@ -29,7 +30,9 @@ internal sealed record StoredTarget(
     TimeSpan? Duration,
     bool CancelRequested,
     string? ClaimHash = null,
-    AgentLoss? AgentLost = null);
+    AgentLoss? AgentLost = null,
+    string? Reason = null,
+    FailureKind Kind = FailureKind.None);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredBuild))]

@@ -10,6 +10,9 @@ internal sealed class TargetRecord(string name, string logPath)
 {
     public const int TailLines = 200;
 
+    /// <summary>A reason longer than this is cut: it is one line for a person, and the error and the log say more.</summary>
+    public const int MaxReasonLength = 500;
+
     private readonly Queue<string> tail = new();
     private readonly List<PublishedWheel> wheels = [];
     private CancellationTokenSource cancellation = new();
@@ -23,6 +26,12 @@ internal sealed class TargetRecord(string name, string logPath)
     public string? JobId { get; private set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>One line for a person: why the target failed, was cancelled or is not applicable (null while it runs
+    /// and when it succeeded).</summary>
+    public string? Reason { get; private set; }
+
+    public FailureKind Kind { get; private set; }
 
     public DateTimeOffset? StartedAt { get; private set; }
 
@@ -96,6 +105,12 @@ internal sealed class TargetRecord(string name, string logPath)
         wheels.AddRange(outcome.Wheels);
         Duration = outcome.Duration;
         Error = outcome.Error;
+        if (outcome.State != TargetState.Succeeded)
+        {
+            Reason = OneLine(outcome.Reason) ?? OneLine(outcome.Error?.Split('\n')[0]);
+            Kind = outcome.Kind == FailureKind.None ? FailureKind.Other : outcome.Kind;
+        }
+
         if (outcome.LogTail.Count > 0 && tail.Count == 0)
         {
             foreach (var line in outcome.LogTail)
@@ -107,11 +122,17 @@ internal sealed class TargetRecord(string name, string logPath)
         Finish(outcome.State, outcome.Error, now);
     }
 
-    /// <summary>Ends the target with <paramref name="state"/>, keeping an error already given.</summary>
-    public void Finish(TargetState state, string? error, DateTimeOffset now)
+    /// <summary>Ends the target with <paramref name="state"/>, keeping an error (and reason) already given.</summary>
+    public void Finish(TargetState state, string? error, DateTimeOffset now, FailureKind kind = FailureKind.Other)
     {
         MoveTo(state);
         Error ??= error;
+        if (state != TargetState.Succeeded)
+        {
+            Reason ??= OneLine(error);
+            Kind = Kind == FailureKind.None ? kind : Kind;
+        }
+
         FinishedAt = now;
         AgentLost = null;
     }
@@ -122,7 +143,7 @@ internal sealed class TargetRecord(string name, string logPath)
         CancelRequested = true;
         if (State == TargetState.Queued)
         {
-            Finish(TargetState.Cancelled, "Cancelled before it started.", now);
+            Finish(TargetState.Cancelled, "Cancelled before it started.", now, FailureKind.Cancelled);
         }
 
         cancellation.Cancel();
@@ -143,6 +164,8 @@ internal sealed class TargetRecord(string name, string logPath)
         ClaimHash = null;
         wheels.Clear();
         Error = null;
+        Reason = null;
+        Kind = FailureKind.None;
         StartedAt = null;
         FinishedAt = null;
         Duration = null;
@@ -150,10 +173,35 @@ internal sealed class TargetRecord(string name, string logPath)
     }
 
     public TargetSnapshot Snapshot() =>
-        new(Name, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, AgentLost);
+        new(Name, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, AgentLost, Reason, Kind);
 
     public StoredTarget ToStored() =>
-        new(Name, LogPath, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, ClaimHash, AgentLost);
+        new(Name, LogPath, State, JobId, [.. wheels], Error, [.. tail], StartedAt, FinishedAt, Duration, CancelRequested, ClaimHash, AgentLost, Reason, Kind);
+
+    /// <summary>A target that is not built: a requirement's Requires-Python excludes its Python (<paramref name="reason"/>
+    /// says which). Final from the start; nothing is queued for it.</summary>
+    public static TargetRecord NotApplicable(string name, string logPath, string reason, DateTimeOffset now) =>
+        new(name, logPath)
+        {
+            State = TargetState.NotApplicable,
+            Reason = OneLine(reason),
+            Kind = FailureKind.RequiresPython,
+            FinishedAt = now,
+        };
+
+    /// <summary>The first line of <paramref name="text"/>, trimmed, without control characters and cut at
+    /// <see cref="MaxReasonLength"/>; null when nothing is left.</summary>
+    public static string? OneLine(string? text)
+    {
+        var line = text?.Split('\n', 2)[0].Trim();
+        if (string.IsNullOrEmpty(line))
+        {
+            return null;
+        }
+
+        var clean = new string([.. line.Take(MaxReasonLength).Select(static c => char.IsControl(c) ? ' ' : c)]);
+        return line.Length > MaxReasonLength ? clean + "…" : clean;
+    }
 
     public static TargetRecord FromStored(StoredTarget stored)
     {
@@ -162,6 +210,8 @@ internal sealed class TargetRecord(string name, string logPath)
             State = stored.State,
             JobId = stored.JobId,
             Error = stored.Error,
+            Reason = stored.Reason,
+            Kind = stored.Kind,
             StartedAt = stored.StartedAt,
             FinishedAt = stored.FinishedAt,
             Duration = stored.Duration,

@@ -14,7 +14,9 @@ public sealed record TargetSnapshot(
     DateTimeOffset? FinishedAt,
     TimeSpan? Duration,
     bool CancelRequested,
-    AgentLoss? AgentLost = null)
+    AgentLoss? AgentLost = null,
+    string? Reason = null,
+    FailureKind Kind = FailureKind.None)
 {
     public bool IsFinished => TargetTransitions.IsFinal(State);
 }

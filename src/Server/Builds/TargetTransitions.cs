@@ -8,10 +8,12 @@ namespace PypiForge.Server.Builds;
 /// person asks for: a failed or cancelled target whose Hangfire job is requeued (the dashboard's "Requeue") is queued
 /// again, so the job that runs next is a new attempt rather than a re-run that finds the target ended
 /// (<see cref="BuildRecords.Requeue"/>). A succeeded target stays succeeded: its wheels are served, and a new build
-/// is the way to build it again.</summary>
+/// is the way to build it again. A not-applicable target (its Python is outside a requirement's Requires-Python) is final
+/// from the start: it is made so when its build is opened (<see cref="TargetRecord.NotApplicable"/>) and never moves.</summary>
 internal static class TargetTransitions
 {
-    public static bool IsFinal(TargetState state) => state is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled;
+    public static bool IsFinal(TargetState state) =>
+        state is TargetState.Succeeded or TargetState.Failed or TargetState.Cancelled or TargetState.NotApplicable;
 
     public static bool Allows(TargetState from, TargetState to) => (from, to) switch
     {

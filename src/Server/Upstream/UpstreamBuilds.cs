@@ -54,6 +54,11 @@ public sealed class UpstreamBuilds(IOptions<UpstreamOptions> options, BuildSched
             {
                 UpstreamLog.BuildRequested(logger, key, version, target, accepted.Build.Id);
             }
+            else if (result is ScheduleResult.NotApplicable)
+            {
+                // The release's Requires-Python excludes the target's Python: asking again on the next page view changes nothing.
+                UpstreamLog.BuildNotRequested(logger, key, version, target, result.Refusal!);
+            }
             else
             {
                 // No agent yet (start-up) or the target is gone: a later request for the page tries again.

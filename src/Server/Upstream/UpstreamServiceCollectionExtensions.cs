@@ -37,6 +37,7 @@ public static class UpstreamServiceCollectionExtensions
         if (mode != FallbackMode.None)
         {
             services.AddSingleton<Builds.IPublishGuard, UpstreamPublishGuard>();
+            services.AddSingleton<Builds.IUpstreamReleases, UpstreamReleases>();
         }
 
         if (mode == FallbackMode.Redirect)

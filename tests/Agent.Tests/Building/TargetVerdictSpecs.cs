@@ -14,7 +14,7 @@ public sealed class TargetVerdictSpecs
     {
         var verdict = TargetVerdict.Of(Pip(0), [Wheel("a", WheelPublishOutcome.Published), Wheel("b", WheelPublishOutcome.AlreadyServed)], Timeout);
 
-        Assert.Equal((TargetState.Succeeded, (string?)null), verdict);
+        Assert.Equal((TargetState.Succeeded, (string?)null, (string?)null, FailureKind.None), verdict);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class TargetVerdictSpecs
     {
         var verdict = TargetVerdict.Of(Pip(2), [], Timeout);
 
-        Assert.Equal((TargetState.Failed, "pip wheel exited with code 2. No wheel of this build is served."), verdict);
+        Assert.Equal((TargetState.Failed, "pip wheel exited with code 2. No wheel of this build is served."), (verdict.State, verdict.Error));
     }
 
     [Fact]
@@ -93,7 +93,9 @@ public sealed class TargetVerdictSpecs
 
         Assert.Equal(
             (TargetState.Failed, "Every wheel pip built was rejected (1). No wheel of this build is served. Rejected: a-1.0-cp311-cp311-linux_x86_64.whl (its tags do not fit)."),
-            verdict);
+            (verdict.State, verdict.Error));
+        Assert.Equal(FailureKind.Publish, verdict.Kind);
+        Assert.Equal("every wheel pip built was rejected by the server: a-1.0-cp311-cp311-linux_x86_64.whl (its tags do not fit)", verdict.Reason);
     }
 
     [Fact]
@@ -107,7 +109,7 @@ public sealed class TargetVerdictSpecs
         Assert.Equal(
             (TargetState.Failed, "1 of the 2 wheels pip built were rejected. 1 wheel of this build is served: jinja2-1.0-cp311-cp311-linux_x86_64.whl. "
                 + "Rejected: markupsafe-1.0-cp311-cp311-linux_x86_64.whl (its tags do not fit)."),
-            verdict);
+            (verdict.State, verdict.Error));
     }
 
     [Fact]
@@ -115,7 +117,8 @@ public sealed class TargetVerdictSpecs
     {
         var verdict = TargetVerdict.Of(Pip(0), [], Timeout);
 
-        Assert.Equal((TargetState.Failed, "pip wheel exited with code 0 but left no wheel in its folder. No wheel of this build is served."), verdict);
+        Assert.Equal((TargetState.Failed, "pip wheel exited with code 0 but left no wheel in its folder. No wheel of this build is served."), (verdict.State, verdict.Error));
+        Assert.Equal((FailureKind.Publish, "pip wheel succeeded but made no wheel, so nothing was published"), (verdict.Kind, verdict.Reason));
     }
 
     [Fact]

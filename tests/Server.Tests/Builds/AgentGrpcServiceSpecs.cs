@@ -26,7 +26,7 @@ public sealed class AgentGrpcServiceSpecs : IAsyncLifetime
         buildId = Guid.NewGuid().ToString("N")[..12];
         logRoot = Path.Combine(host.Root, ".pypiforge", "builds", buildId);
         records.Open(new NewBuild(buildId, ["pf-cext==1.0"], false, true, null, "pf-cext==1.0|deps=False|pre=True",
-            [(BuildParts.Cp311, Path.Combine(logRoot, BuildParts.Cp311 + ".log"))]));
+            [(BuildParts.Cp311, Path.Combine(logRoot, BuildParts.Cp311 + ".log"), null)]));
         records.Save(buildId);
     }
 
@@ -99,6 +99,40 @@ public sealed class AgentGrpcServiceSpecs : IAsyncLifetime
         Assert.Equal((TargetState.Failed, "pip exited with 1", TimeSpan.FromSeconds(9)), (target.State, target.Error, target.Duration));
         Assert.Equal(["error: could not build"], target.Tail);
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+        // An agent that gives no reason (one from before issue 12): the error's first line stands in, of no known kind.
+        Assert.Equal(("pip exited with 1", Protos.Jobs.FailureKind.Other), (target.Reason, target.Kind));
+    }
+
+    [Fact]
+    public async Task CompleteTarget_keeps_one_short_clean_line_of_an_agents_reason_and_takes_an_unknown_kind_for_other()
+    {
+        var claim = (await service.BeginTarget(new BeginTargetRequest { BuildId = buildId, Target = BuildParts.Cp311 }, TestServerCallContext.Create())).Claim;
+        var completion = Completion(claim, TargetOutcomeState.Failed);
+        completion.Reason = "  missing C header \u001b[31mfoo.h\u0007 " + new string('x', 10_000) + "\nsecond line\r\nthird";
+        completion.FailureKind = (Protos.V1.FailureKind)99;
+
+        await service.CompleteTarget(completion, TestServerCallContext.Create());
+
+        var target = records.Find(buildId)!.Targets[0];
+        Assert.Equal(Protos.Jobs.FailureKind.Other, target.Kind);
+        Assert.StartsWith("missing C header  [31mfoo.h  xxx", target.Reason, StringComparison.Ordinal);
+        Assert.Equal(TargetRecord.MaxReasonLength + 1, target.Reason!.Length);
+        Assert.EndsWith("x…", target.Reason, StringComparison.Ordinal);
+        Assert.Equal("missing C header", BuildMapping.ToProto(records.Find(buildId)!).Targets[0].Reason[..16]);
+    }
+
+    [Fact]
+    public async Task CompleteTarget_with_a_known_kind_keeps_it_and_an_empty_reason_falls_back_to_the_error()
+    {
+        var claim = (await service.BeginTarget(new BeginTargetRequest { BuildId = buildId, Target = BuildParts.Cp311 }, TestServerCallContext.Create())).Claim;
+        var completion = Completion(claim, TargetOutcomeState.Failed);
+        completion.Error = "\n\n";
+        completion.FailureKind = Protos.V1.FailureKind.MissingHeader;
+
+        await service.CompleteTarget(completion, TestServerCallContext.Create());
+
+        var target = BuildMapping.ToProto(records.Find(buildId)!).Targets[0];
+        Assert.Equal((BuildState.Failed, Protos.V1.FailureKind.MissingHeader, string.Empty), (target.State, target.FailureKind, target.Reason));
     }
 
     private AppendLogRequest Lines(string claim, params string[] lines) =>

@@ -64,6 +64,9 @@ public sealed class LostAgentWatchSpecs : IDisposable
         Assert.StartsWith($"agent {Agent} lost at ", lost.Describe(), StringComparison.Ordinal);
         Assert.Equal(saves + 1, parts.Store.Saves.Count);
         Assert.Equal(lost, parts.Store.Saves[^1].Targets[0].AgentLost);
+        // The API's one-line reason says so while the target waits to run again.
+        var shown = BuildMapping.ToProto(parts.Records.Find(build)!).Targets[0];
+        Assert.Equal((Protos.V1.FailureKind.AgentLost, lost.Describe()), (shown.FailureKind, shown.Reason));
 
         // Noted once: the next looks change nothing, even after another agent's watchdog drops it from the registry.
         parts.Time.Advance(Queue.HeartbeatInterval);
@@ -78,6 +81,7 @@ public sealed class LostAgentWatchSpecs : IDisposable
 
         parts.Records.Begin(build, BuildParts.Cp311, remote: true);
         Assert.Null(Target(build).AgentLost);
+        Assert.Equal(Protos.V1.FailureKind.Unspecified, BuildMapping.ToProto(parts.Records.Find(build)!).Targets[0].FailureKind);
     }
 
     [Fact]

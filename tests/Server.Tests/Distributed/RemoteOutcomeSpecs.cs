@@ -27,6 +27,9 @@ public sealed class RemoteOutcomeSpecs
         Assert.Equal("pf_wrongplat-1.0-cp311-cp311-linux_i686.whl", refused.Filename);
         Assert.Equal(2, target.Wheels.Count);
         Assert.Contains("pip could not build pf-badc", target.Error, StringComparison.Ordinal);
+        // The agent's one-line reason and its kind come through CompleteTarget.
+        Assert.Equal(FailureKind.BuildFailed, target.FailureKind);
+        Assert.Equal("building a wheel for pf-badc failed with exit code 1", target.Reason);
         Assert.Contains("1 wheel of this build is served: pf_cext-1.0-cp311-cp311-linux_x86_64.whl", target.Error, StringComparison.Ordinal);
         Assert.Contains("Rejected: pf_wrongplat-1.0-cp311-cp311-linux_i686.whl (the server refused it: ", target.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(cluster.Root, "pf_wrongplat*"));

@@ -33,7 +33,8 @@ public static class PypiforgeCli
     public static async Task<ProcessResult> RunInTerminalAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, string typed = "")
     {
         using var limit = new CancellationTokenSource(Limit);
-        var command = string.Join(' ', new[] { "dotnet", Dll }.Concat(args).Select(Quote));
+        // A terminal as wide as a person's (script's own terminal has no size: 80 columns would wrap the tables).
+        var command = "stty cols 200 rows 50 && " + string.Join(' ', new[] { "dotnet", Dll }.Concat(args).Select(Quote));
         var terminal = new Dictionary<string, string?>(env ?? new Dictionary<string, string?>()) { ["TERM"] = "xterm-256color" };
         var result = await CliWrap.Cli.Wrap("script")
             .WithArguments(["-qfec", command, "/dev/null"])

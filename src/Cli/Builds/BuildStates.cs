@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using PypiForge.Protos.V1;
 using PypiForge.Cli.Hosting;
 
@@ -94,6 +93,4 @@ public static class BuildStates
 
         return target.AgentLost?.Summary ?? string.Empty;
     }
-
-    public static DateTimeOffset? Time(Timestamp? timestamp) => timestamp?.ToDateTimeOffset();
 }

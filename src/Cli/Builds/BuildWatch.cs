@@ -113,10 +113,10 @@ public static class BuildWatch
 
             printed[target.Target] = target.State;
             var reason = BuildStates.Reason(target);
-            var elapsed = BuildStates.HasEnded(target.State) || target.State == BuildState.NotApplicable
-                ? " after " + BuildStates.Format(BuildStates.Elapsed(target, DateTimeOffset.UtcNow))
+            var ended = BuildStates.HasEnded(target.State) && BuildStates.Elapsed(target, DateTimeOffset.UtcNow) is { } took
+                ? " after " + BuildStates.Format(took)
                 : string.Empty;
-            console.WriteLine($"{target.Target}: {BuildStates.Label(target.State)}{(elapsed == " after " ? string.Empty : elapsed)}{(reason.Length > 0 ? ": " + reason : string.Empty)}");
+            console.WriteLine($"{target.Target}: {BuildStates.Label(target.State)}{ended}{(reason.Length > 0 ? ": " + reason : string.Empty)}");
         }
     }
 }

@@ -165,6 +165,8 @@ public static class BuildCommands
 
     private static async Task<int> FollowAsync(CliContext context, string id, BuildWatch.View view, CancellationToken cancellation)
     {
+        // Ctrl+C stops following, never the build: say how to pick it up again.
+        using var interrupted = cancellation.Register(() => CliContext.Error.WriteLine($"Stopped following build {id}; it goes on ('pypiforge build watch {id}' follows it again, 'pypiforge build cancel {id}' stops it)."));
         var build = await BuildWatch.FollowAsync(context, id, view, cancellation);
         if (context.Json)
         {

@@ -50,14 +50,11 @@ public sealed class BuildProgress
         }
     }
 
+    /// <summary>The last step pip began for the target; an ended target keeps its last one ("Successfully built …",
+    /// "ERROR: …") in the live table's final frame.</summary>
     public string StepOf(TargetBuild target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (target.State != BuildState.Running)
-        {
-            return string.Empty;
-        }
-
         lock (gate)
         {
             return steps.TryGetValue(target.Target, out var step) ? step : string.Empty;

@@ -69,12 +69,12 @@ public static class BuildWatch
         {
             while (!reading.IsCompleted)
             {
+                // Redrawn on every change and at least twice a second, for the elapsed time.
                 if (progress.Latest is { } build)
                 {
                     live.UpdateTarget(BuildTables.Live(build, progress, DateTimeOffset.UtcNow));
                 }
 
-                live.Refresh();
                 await Task.WhenAny(reading, Task.Delay(RefreshInterval, cancellation));
             }
 

@@ -19,6 +19,7 @@ public sealed class LiveDisplaySpecs(CliServer server)
         Assert.Contains(Escape + "?25l", run.StdOut, StringComparison.Ordinal);
         Assert.Matches(@"\u001b\[\d*A", run.StdOut);
         Assert.Matches(@"\u001b\[(32|38;5;2)msucceeded", run.StdOut); // in green
+        Assert.Matches(@"│ (Looking in indexes|Collecting|Processing|Downloading|Building wheel|Created wheel|Saved|Successfully built) ", run.StdOut); // pip's step
         Assert.Contains("Duration", run.StdOut, StringComparison.Ordinal);
         Assert.Contains(server.Target, run.StdOut, StringComparison.Ordinal);
         Assert.Contains("pf_cext-1.0-cp311-cp311-linux_x86_64.whl", run.StdOut, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ mkdir -p "$dest/state" "$dest/packages"
 #    to (it compacts the pack at start-up only), so a pack copied after the catalog holds every range the copy names.
 #    Both files, like tokens.json, are replaced by an atomic rename or appended to, never rewritten in place: a copy
 #    is always a whole version of each.
-for file in catalog.json metadata.pack format-version tokens.json built-wheels.txt; do
+for file in catalog.json metadata.pack format-version tokens.json built-wheels.txt allow-fresh.json project-status.json; do
     if [[ -e $state/$file ]]; then
         cp -p "$state/$file" "$dest/state/$file"
     fi

@@ -37,6 +37,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"Agent:Limits:ScratchMiB is {limits.ScratchMiB}; use at least 16 (default 10240).");
         if (limits.Nice is < 0 or > 19)
             failures.Add($"Agent:Limits:Nice is {limits.Nice}; use 0 (same priority as the server) to 19 (lowest), default 10.");
+        if (limits.IoPriority is < 0 or > 7)
+            failures.Add($"Agent:Limits:IoPriority is {limits.IoPriority}; use 0 (highest) to 7 (lowest) of the best-effort I/O class (a normal process has 4), default 7.");
         if (limits.ScratchCheckInterval < TimeSpan.FromMilliseconds(100) || limits.ScratchCheckInterval > TimeSpan.FromMinutes(5))
             failures.Add($"Agent:Limits:ScratchCheckInterval is {limits.ScratchCheckInterval}; use 00:00:00.1 to 00:05:00.");
 

@@ -15,6 +15,10 @@ public sealed class BuildLimits
     /// <summary>The build's CPU priority (nice, 0–19): above 0 the server's own requests go first.</summary>
     public int Nice { get; set; } = 10;
 
+    /// <summary>The build's I/O priority in the kernel's best-effort class (ionice -c 2 -n, 0–7; 4 is a normal process's):
+    /// at 7 the server's reads of the package folder go first while a build unpacks and links.</summary>
+    public int IoPriority { get; set; } = 7;
+
     /// <summary>How often the scratch folder's size is measured against <see cref="ScratchMiB"/>.</summary>
     public TimeSpan ScratchCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -113,6 +113,7 @@ public sealed partial class BuildSandbox
         var path = environment.Root is null ? null : RootSearchPath;
         var wrapped = new List<string>();
         wrapped.AddRange(["-n", options.Limits.Nice.ToString(CultureInfo.InvariantCulture)]);
+        wrapped.AddRange([Tool("ionice"), "-c", "2", "-n", options.Limits.IoPriority.ToString(CultureInfo.InvariantCulture)]);
         wrapped.AddRange([Tool("prlimit"), .. Rlimits(options.Limits), "--"]);
         if (environment.Linux32)
             wrapped.AddRange([Tool("setarch"), "linux32", "--"]);
@@ -233,7 +234,7 @@ public sealed partial class BuildSandbox
     // Makes one sandbox around /usr/bin/true, as a build would, and reports what stopped it.
     private async Task<string?> ProbeAsync()
     {
-        var missing = new[] { options.Bubblewrap, "prlimit", "nice", "setarch" }.Where(static t => ExecutableLocator.Find(t) is null).ToList();
+        var missing = new[] { options.Bubblewrap, "prlimit", "nice", "ionice", "setarch" }.Where(static t => ExecutableLocator.Find(t) is null).ToList();
         if (missing.Contains(options.Bubblewrap))
         {
             return $"bubblewrap ('{options.Bubblewrap}', Agent:Bubblewrap) is not installed or not on PATH. Install it (Debian: apt-get install bubblewrap), " +

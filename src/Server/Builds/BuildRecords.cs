@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using PypiForge.Protos.Jobs;
 using PypiForge.Packaging;
+using PypiForge.Server.Metrics;
 
 namespace PypiForge.Server.Builds;
 
@@ -17,12 +18,14 @@ public sealed class BuildRecords
     private readonly IBuildStore store;
     private readonly TimeProvider time;
     private readonly ILogger<BuildRecords> logger;
+    private readonly ServerMetrics? metrics;
 
-    internal BuildRecords(IBuildStore store, TimeProvider time, ILogger<BuildRecords> logger)
+    internal BuildRecords(IBuildStore store, TimeProvider time, ILogger<BuildRecords> logger, ServerMetrics? metrics = null)
     {
         this.store = store;
         this.time = time;
         this.logger = logger;
+        this.metrics = metrics;
     }
 
     /// <summary>Takes in the builds a restarted server saved (once, at start-up, before any agent or client calls).</summary>
@@ -100,6 +103,7 @@ public sealed class BuildRecords
                 {
                     target.Finish(TargetState.Failed, reason, now);
                     record.NoteFinished(now);
+                    metrics?.TargetFinished(target.Name, target.State);
                 }
 
                 if (record.IdempotencyKey is not null && byIdempotencyKey.GetValueOrDefault(record.IdempotencyKey) == record)
@@ -191,6 +195,7 @@ public sealed class BuildRecords
             var now = time.GetUtcNow();
             state.Complete(outcome, now);
             record.NoteFinished(now);
+            metrics?.TargetFinished(state.Name, state.State);
             return true;
         });
     }
@@ -224,6 +229,7 @@ public sealed class BuildRecords
                 if (target.IsFinished)
                 {
                     record.NoteFinished(now);
+                    metrics?.TargetFinished(target.Name, target.State);
                 }
 
                 if (target.JobId is not null)
@@ -299,6 +305,21 @@ public sealed class BuildRecords
         }
 
         return channel.Reader;
+    }
+
+    /// <summary>How many targets each target name has in each state, over every build held (for the metrics gauge).</summary>
+    public IReadOnlyDictionary<(string Target, TargetState State), int> CountTargets()
+    {
+        var counts = new Dictionary<(string Target, TargetState State), int>();
+        lock (sync)
+        {
+            foreach (var target in ordered.SelectMany(static b => b.Targets))
+            {
+                counts[(target.Name, target.State)] = counts.GetValueOrDefault((target.Name, target.State)) + 1;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>How many targets of this name are running now.</summary>

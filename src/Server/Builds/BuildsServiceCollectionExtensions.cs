@@ -22,7 +22,8 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton(static sp => new BuildRecords(
             sp.GetRequiredService<IBuildStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<BuildRecords>>()));
+            sp.GetRequiredService<ILogger<BuildRecords>>(),
+            sp.GetRequiredService<Metrics.ServerMetrics>()));
         // A person's "Requeue" of an ended build job rebuilds its target. AddBuildQueue's AddHangfire registered Hangfire's
         // process-wide filter provider (TryAdd); this later registration is the one the job client and dashboard get.
         services.AddSingleton<BuildJobRequeue>();

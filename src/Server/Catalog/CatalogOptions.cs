@@ -20,6 +20,12 @@ public sealed class CatalogOptions
     /// <summary>The largest METADATA / PKG-INFO read out of an archive; larger ones mark the file invalid.</summary>
     public long MaxMetadataBytes { get; set; } = 1024 * 1024;
 
+    public const int DefaultPageCacheMiB = 32;
+
+    /// <summary>How much memory rendered index pages (with their gzip and Brotli copies) may keep; past it the pages
+    /// least recently asked for are dropped and rendered again on demand. 0 keeps none.</summary>
+    public int PageCacheMiB { get; set; } = DefaultPageCacheMiB;
+
     public string RootPath => Path.GetFullPath(Root);
 
     public string StatePath => Path.GetFullPath(StateDirectory ?? Path.Combine(RootPath, ".pypiforge"));

@@ -44,6 +44,11 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             failures.Add($"Catalog:MaxMetadataBytes is {options.MaxMetadataBytes}; use a value from 1024 to 67108864 bytes.");
         }
 
+        if (options.PageCacheMiB is < 0 or > 1024 * 1024)
+        {
+            failures.Add($"Catalog:PageCacheMiB is {options.PageCacheMiB}; use 0 (render every page on request) to 1048576 MiB (default {CatalogOptions.DefaultPageCacheMiB}).");
+        }
+
         if (StateFormat.Problem(options.StatePath) is { } format)
         {
             failures.Add($"Catalog:StateDirectory (--state-dir) is '{options.StatePath}': {format}");

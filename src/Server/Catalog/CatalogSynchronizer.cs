@@ -46,6 +46,7 @@ public sealed class CatalogSynchronizer : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        SimpleIndex.PageMemory.Shared.Configure(options.PageCacheMiB * 1024L * 1024);
         Directory.CreateDirectory(root);
         store.EnsureCreated();
 

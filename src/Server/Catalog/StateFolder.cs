@@ -22,6 +22,12 @@ public static class StateFolder
     /// <summary>Build logs, one folder per build; <c>Builds/BuildCoordinator</c>.</summary>
     public const string BuildLogs = "builds";
 
+    /// <summary>Fresh allowances granted through the API (break-glass past <c>Upstream:MinReleaseAge</c>); <c>Upstream/FreshAllowances</c>.</summary>
+    public const string FreshAllowances = "allow-fresh.json";
+
+    /// <summary>PEP 792 statuses set on local projects by admins; <c>SimpleIndex/LocalProjectStatuses</c>.</summary>
+    public const string ProjectStatuses = "project-status.json";
+
     /// <summary>The upstream cache's default place; <c>Upstream/UpstreamPaths</c>.</summary>
     public const string Upstream = "upstream";
 

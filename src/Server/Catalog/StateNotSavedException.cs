@@ -2,7 +2,7 @@ using PypiForge.Server.Hosting;
 
 namespace PypiForge.Server.Catalog;
 
-/// <summary>A change to the catalog state (yank, uploader, ...) could not be written durably, so it was not made:
+/// <summary>A change to the state folder (yank, uploader, fresh allowance, project status, ...) could not be written durably, so it was not made:
 /// the caller must answer with an error, never with "done".</summary>
 public sealed class StateNotSavedException : IOException
 {
@@ -20,5 +20,5 @@ public sealed class StateNotSavedException : IOException
 
     private static string Describe(string stateDirectory, Exception inner) => DiskSpace.IsFull(inner)
         ? $"{DiskSpace.NoSpaceIn(stateDirectory)}; the change was not saved and not made. An operator must free space."
-        : $"The catalog state could not be written to {stateDirectory} ({inner.Message}); the change was not saved and not made.";
+        : $"The state could not be written to {stateDirectory} ({inner.Message}); the change was not saved and not made.";
 }

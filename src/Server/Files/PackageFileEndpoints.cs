@@ -1,5 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Files;
 
@@ -20,7 +21,8 @@ public static class PackageFileEndpoints
         return app;
     }
 
-    private static async Task<IResult> Download(string? path, HttpContext context, PackageCatalog catalog, CatalogWriter writer, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
+    private static async Task<IResult> Download(
+        string? path, HttpContext context, PackageCatalog catalog, CatalogWriter writer, LocalProjectStatuses statuses, Microsoft.Extensions.Options.IOptions<CatalogOptions> options)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -37,13 +39,18 @@ public static class PackageFileEndpoints
 
         if (catalog.TryGetFile(path, out var file))
         {
-            return Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
+            return Quarantined(statuses, file) ?? Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
         }
 
         if (path.EndsWith(MetadataSuffix, StringComparison.Ordinal)
             && catalog.TryGetFile(path[..^MetadataSuffix.Length], out var wheel)
             && wheel.MetadataSha256 is not null)
         {
+            if (Quarantined(statuses, wheel) is { } refused)
+            {
+                return refused;
+            }
+
             var bytes = await writer.ReadMetadataAsync(wheel, context.RequestAborted);
             if (bytes is null)
             {
@@ -57,6 +64,13 @@ public static class PackageFileEndpoints
 
         return NotFound($"No file '{path}' is served here. Files are listed on the project pages under /simple/.");
     }
+
+    /// <summary>404 as for any file that is not offered (PEP 792: a quarantined project's files are not available); not
+    /// 410 Gone, since the status can be lifted and the file is still here. Null when the project is not quarantined here.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Quarantined(LocalProjectStatuses statuses, CatalogFile file) =>
+        statuses.Of(file.ProjectKey) is { IsQuarantined: true } quarantined
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.")
+            : null;
 
     private static IResult Serve(HttpContext context, string root, string path, string contentType, DateTimeOffset lastModified, string sha256)
     {

@@ -5,11 +5,12 @@ using PypiForge.Packaging;
 using PypiForge.Protos.V1;
 using PypiForge.Server.Auth;
 using PypiForge.Server.Catalog;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Files;
 
 /// <summary>The gRPC PackageService: what is served, and changes to it.</summary>
-public sealed class PackageGrpcService(PackageCatalog catalog, PackageManager packages) : PackageService.PackageServiceBase
+public sealed class PackageGrpcService(PackageCatalog catalog, PackageManager packages, LocalProjectStatuses statuses) : PackageService.PackageServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -48,7 +49,7 @@ public sealed class PackageGrpcService(PackageCatalog catalog, PackageManager pa
             throw new RpcException(new Status(StatusCode.NotFound, $"No project named '{name}' is served here."));
         }
 
-        var project = new Project { Name = entry.DisplayName, Versions = { entry.Versions } };
+        var project = new Project { Name = entry.DisplayName, Versions = { entry.Versions }, Status = Policy.PolicyGrpcService.ToMessage(statuses.Of(entry.Key)) };
         project.Files.AddRange(entry.Files.Select(ToMessage));
         return Task.FromResult(project);
     }

@@ -7,6 +7,8 @@ using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Files;
+using PypiForge.Server.Metrics;
+using PypiForge.Server.Policy;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -82,14 +84,17 @@ public static class PypiForgeServer
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);
         builder.Services.AddUpstream(builder.Configuration);
+        builder.Services.AddPolicy();
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
+        builder.Services.AddPypiForgeMetrics(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapPypiForge(this WebApplication app)
     {
+        app.UsePypiForgeRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCrossSiteRefusal();
@@ -111,7 +116,9 @@ public static class PypiForgeServer
         app.MapUploads();
         app.MapGrpcService<PackageGrpcService>();
         app.MapGrpcService<TokenGrpcService>();
+        app.MapPolicy();
         app.MapBuilds();
+        app.MapPypiForgeMetrics();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;
     }
@@ -134,6 +141,11 @@ public static class PypiForgeServer
         }
 
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Log(app.Services));
+        // Start-up's garbage (the folder walk, the state file, parsed names: tens of MB over a large folder) would stay
+        // committed until a full collection that a quiet index may never need. Return it once, after the first answer
+        // is possible, off the start-up path (measured in docs/benchmarks.md, "Memory").
+        app.Lifetime.ApplicationStarted.Register(static () => ThreadPool.QueueUserWorkItem(static _ =>
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true)));
         try
         {
             await app.RunAsync();

@@ -15,7 +15,7 @@ internal static class ServerCommandLine
     };
 
     /// <summary>The configuration sections a <c>--Section:Key</c> switch may name.</summary>
-    internal static readonly string[] Sections = ["Catalog", "Grpc", "Auth", "Uploads", "Upstream", "Queue", "Agent", "Limits", "Logging", "Kestrel"];
+    internal static readonly string[] Sections = ["Catalog", "Grpc", "Auth", "Uploads", "Upstream", "Queue", "Agent", "Limits", "Metrics", "Logging", "Kestrel"];
 
     private const string Usage = """
         PypiForge server: a Python package index (PEP 503/691 simple API, uploads, upstream fallback) that builds wheels.

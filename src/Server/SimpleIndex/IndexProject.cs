@@ -9,8 +9,14 @@ namespace PypiForge.Server.SimpleIndex;
 /// <param name="Status">The PEP 792 status marker to show, or null for none (active).</param>
 public sealed record IndexProject(string Key, string DisplayName, IReadOnlyList<string> Versions, IReadOnlyList<IndexFile> Files, ProjectStatus? Status = null)
 {
-    public static IndexProject From(ProjectEntry entry) =>
-        new(entry.Key, entry.DisplayName, entry.Versions, [.. entry.Files.Select(IndexFile.From)]);
+    /// <summary>A local project's page; a quarantined one lists no files and no versions (PEP 792), only its status.</summary>
+    public static IndexProject From(ProjectEntry entry, LocalProjectStatus? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return status is { IsQuarantined: true }
+            ? new(entry.Key, entry.DisplayName, [], [], status.Marker)
+            : new(entry.Key, entry.DisplayName, entry.Versions, [.. entry.Files.Select(IndexFile.From)], status?.Marker);
+    }
 
     /// <summary>Distinct versions in PEP 440 order; unparseable legacy versions first, by text (as <see cref="ProjectEntry"/> orders them).</summary>
     public static IReadOnlyList<string> SortVersions(IEnumerable<string> versions)

@@ -14,6 +14,7 @@ public static class SimpleIndexEndpoints
         // The upstream feature replaces both (AddUpstream runs later and its registrations win).
         services.AddSingleton<IMissingProjectHandler, NotFoundMissingProjectHandler>();
         services.AddSingleton<IProjectMerger, NoProjectMerger>();
+        services.AddSingleton<LocalProjectStatuses>();
         return services;
     }
 
@@ -50,6 +51,7 @@ public static class SimpleIndexEndpoints
         PackageCatalog catalog,
         IMissingProjectHandler missing,
         IProjectMerger merger,
+        LocalProjectStatuses statuses,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project))
@@ -83,7 +85,7 @@ public static class SimpleIndexEndpoints
             return await merger.MergeAsync(entry, format.Value, context, cancellationToken);
         }
 
-        return entry.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format.Value);
+        return LocalPages.Of(entry, statuses.Of(normalized)).Result(format.Value);
     }
 
     private static RedirectHttpResult Canonical(HttpContext context, string path) =>

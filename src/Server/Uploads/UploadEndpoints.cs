@@ -32,6 +32,7 @@ public static class UploadEndpoints
         PackageManager packages,
         BuildScheduler builds,
         IOptions<UploadOptions> options,
+        Metrics.ServerMetrics metrics,
         ILogger<UploadService> logger)
     {
         var user = context.User.Identity?.Name ?? "anonymous";
@@ -70,6 +71,7 @@ public static class UploadEndpoints
         }
         catch (UploadException ex)
         {
+            metrics.UploadFailed(aborted: false);
             if (ex.FullFolder is not null)
             {
                 UploadLog.DiskFull(logger, user, ex.FullFolder);
@@ -89,6 +91,7 @@ public static class UploadEndpoints
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {
+            metrics.UploadFailed(aborted: true);
             UploadLog.Aborted(logger, context.Request.Path, user);
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Publishing;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Uploads;
 
@@ -21,6 +22,8 @@ public sealed class UploadService(
     IOptions<UploadOptions> uploadOptions,
     PackageCatalog catalog,
     PackageFolder folder,
+    Metrics.ServerMetrics metrics,
+    LocalProjectStatuses statuses,
     ILogger<UploadService> logger)
 {
     private readonly string root = catalogOptions.Value.RootPath;
@@ -35,6 +38,12 @@ public sealed class UploadService(
         var received = form.Content ?? throw UploadException.BadRequest("No file",
             "The upload has no 'content' file part. Send the distribution as the multipart field 'content'.");
         var distribution = CheckFileName(received.FileName);
+        if (statuses.Of(distribution.NormalizedProject) is { IsQuarantined: true } quarantined)
+        {
+            // PEP 792: nothing of a quarantined project is offered; accepting files for it would only hide them.
+            throw UploadException.BadRequest("Project is quarantined", $"Not accepted: {quarantined.Refusal}.");
+        }
+
         CheckFields(form, distribution);
         CheckDigests(form, received);
         var metadata = CheckContents(received.TempPath, distribution);
@@ -45,6 +54,7 @@ public sealed class UploadService(
         {
             var outcome = await PlaceAsync(form, received, distribution, metadata, uploader, cancellationToken);
             UploadLog.Accepted(logger, distribution.FileName, uploader, outcome.ToString(), received.Length);
+            metrics.Uploaded(outcome, received.Length);
             return (outcome, distribution);
         }
         finally

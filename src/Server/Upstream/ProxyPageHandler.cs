@@ -7,23 +7,31 @@ namespace PypiForge.Server.Upstream;
 
 /// <summary>Proxy mode: a project page is the local files plus the upstream's (local wins on a file name), with the
 /// upstream's file URLs pointing at this server. When no upstream can answer, the page is what is here. Upstream files
-/// held back by the <see cref="ReleaseCooldown"/> are left out; the upstream's PEP 792 status is passed on.</summary>
-public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, UpstreamBuilds builds, ReleaseCooldown cooldown, BuiltWheelLedger ledger)
+/// held back by the <see cref="ReleaseCooldown"/> are left out; the upstream's PEP 792 status is passed on, unless an admin
+/// set one here (<see cref="LocalProjectStatuses"/>): the local status wins, and a project quarantined here offers no file
+/// at all. The upstream's quarantine still keeps the upstream's files out whatever the local status says.</summary>
+public sealed class ProxyPageHandler(
+    UpstreamPages pages, MergePolicy policy, UpstreamBuilds builds, ReleaseCooldown cooldown, BuiltWheelLedger ledger, LocalProjectStatuses statuses)
     : IMissingProjectHandler, IProjectMerger
 {
     public bool Merges(ProjectEntry project) => policy.MayMerge(project);
 
     public async ValueTask<IResult> MergeAsync(ProjectEntry project, IndexFormat format, HttpContext context, CancellationToken cancellationToken)
     {
+        var status = statuses.Of(project.Key);
         var lookup = await pages.GetAsync(project.Key, anyAge: false, cancellationToken);
         if (lookup.Project is not { Found: true } upstream)
         {
-            return project.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format);
+            return LocalPages.Of(project, status).Result(format);
         }
 
         var view = cooldown.ViewOf(project.Key, upstream.Listing);
-        builds.Consider(project.Key, view, project);
-        return upstream.Listing.PagesFor(project, view, () => IndexPages.For(Merge(project.Key, project, upstream.Listing, view))).Result(format);
+        if (status is not { IsQuarantined: true })
+        {
+            builds.Consider(project.Key, view, project);
+        }
+
+        return upstream.Listing.PagesFor(project, status, view, () => IndexPages.For(Merge(project.Key, project, status, upstream.Listing, view))).Result(format);
     }
 
     public async ValueTask<IResult> HandleAsync(string normalizedName, IndexFormat format, HttpContext context, CancellationToken cancellationToken)
@@ -31,9 +39,14 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
         var lookup = await pages.GetAsync(normalizedName, anyAge: false, cancellationToken);
         if (lookup.Project is { Found: true } upstream)
         {
+            var status = statuses.Of(normalizedName);
             var view = cooldown.ViewOf(normalizedName, upstream.Listing);
-            builds.Consider(normalizedName, view, null);
-            return upstream.Listing.PagesFor(null, view, () => IndexPages.For(Merge(normalizedName, null, upstream.Listing, view))).Result(format);
+            if (status is not { IsQuarantined: true })
+            {
+                builds.Consider(normalizedName, view, null);
+            }
+
+            return upstream.Listing.PagesFor(null, status, view, () => IndexPages.For(Merge(normalizedName, null, status, upstream.Listing, view))).Result(format);
         }
 
         // Not a 5xx: the upstream failing is not this server failing, and the answer says what happened.
@@ -45,8 +58,13 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
                 : $"No project named '{normalizedName}' is served here, and the upstream index could not be asked: {lookup.Problem}. Try again later.");
     }
 
-    private IndexProject Merge(string key, ProjectEntry? local, UpstreamListing listing, UpstreamView view)
+    private IndexProject Merge(string key, ProjectEntry? local, LocalProjectStatus? status, UpstreamListing listing, UpstreamView view)
     {
+        if (status is { IsQuarantined: true })
+        {
+            return new IndexProject(key, local?.DisplayName ?? key, [], [], status.Marker);
+        }
+
         var files = new List<IndexFile>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var versions = new List<string>();
@@ -73,7 +91,7 @@ public sealed class ProxyPageHandler(UpstreamPages pages, MergePolicy policy, Up
         }
 
         files.Sort(static (a, b) => string.CompareOrdinal(a.FileName, b.FileName));
-        return new IndexProject(key, local?.DisplayName ?? key, IndexProject.SortVersions(versions), files, listing.Status);
+        return new IndexProject(key, local?.DisplayName ?? key, IndexProject.SortVersions(versions), files, status?.Marker ?? listing.Status);
     }
 
     /// <summary>A wheel built here from an upstream release shows the upload-time of that release's sdist upstream (the

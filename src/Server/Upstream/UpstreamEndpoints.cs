@@ -1,6 +1,7 @@
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Files;
+using PypiForge.Server.SimpleIndex;
 
 namespace PypiForge.Server.Upstream;
 
@@ -38,6 +39,8 @@ public static class UpstreamEndpoints
         PackageCatalog catalog,
         UpstreamFileCache cache,
         ReleaseCooldown cooldown,
+        Metrics.ServerMetrics metrics,
+        LocalProjectStatuses statuses,
         CancellationToken cancellationToken)
     {
         if (project.Length > ProjectName.MaxLength || !ProjectName.IsValid(project) || ProjectName.Normalize(project) != project
@@ -60,6 +63,11 @@ public static class UpstreamEndpoints
             return NotFound($"'{project}' is a private project here: files of the upstream project of that name are not served (see Upstream:AllowMerge).");
         }
 
+        if (statuses.Of(project) is { IsQuarantined: true } quarantined)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.");
+        }
+
         var lookup = await pages.GetAsync(project, anyAge: true, cancellationToken);
         if (lookup.Project is not { Found: true } upstream)
         {
@@ -72,6 +80,7 @@ public static class UpstreamEndpoints
         var distribution = file.EndsWith(MetadataSuffix, StringComparison.Ordinal) ? file[..^MetadataSuffix.Length] : file;
         if (view.Held.TryGetValue(distribution, out var hold))
         {
+            metrics.UpstreamFileHeldBack();
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File held back", detail: $"Not served: {hold}.");
         }
 

@@ -17,6 +17,7 @@ public sealed class UpstreamFileCache(
     IOptions<UpstreamOptions> options,
     IHttpClientFactory clients,
     IHostApplicationLifetime lifetime,
+    Metrics.ServerMetrics metrics,
     ILogger<UpstreamFileCache> logger)
 {
     public const string ClientName = "upstream-files";
@@ -41,6 +42,7 @@ public sealed class UpstreamFileCache(
         var path = paths.FilePath(sha256);
         if (File.Exists(path) && await IsIntactAsync(path, sha256, cancellationToken))
         {
+            metrics.UpstreamFile(Metrics.UpstreamResult.Hit);
             return Cached(path, sha256, contentType);
         }
 
@@ -50,6 +52,7 @@ public sealed class UpstreamFileCache(
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "File not fetched from that host", detail: $"'{fileName}' is not fetched: {refusal}.");
         }
 
+        metrics.UpstreamFile(Metrics.UpstreamResult.Miss);
         var created = new UpstreamDownload(sha256, path + $".{Guid.NewGuid():N}.part", path);
         var download = inflight.GetOrAdd(sha256, created);
         if (ReferenceEquals(download, created))
@@ -168,6 +171,7 @@ public sealed class UpstreamFileCache(
                 _ => $"{ex.GetType().Name}: {ex.Message}",
             };
             UpstreamLog.DownloadFailed(logger, fileName, url.GetLeftPart(UriPartial.Path), problem);
+            metrics.UpstreamFile(Metrics.UpstreamResult.Error);
             download.Fail(problem);
         }
         finally

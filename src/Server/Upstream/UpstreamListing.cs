@@ -34,11 +34,11 @@ public sealed class UpstreamListing(
     public IEnumerable<UpstreamFile> All => Files.Concat(Refused.Values.Select(static r => r.File));
 
     /// <summary>What of this listing may be offered at <paramref name="now"/>, made by <paramref name="make"/> once and
-    /// kept until a held file's time comes (<see cref="UpstreamView.Until"/>).</summary>
-    public UpstreamView ViewAt(DateTimeOffset now, Func<UpstreamListing, UpstreamView> make)
+    /// kept until a held file's time comes (<see cref="UpstreamView.Until"/>) or the allowances change (<paramref name="generation"/>).</summary>
+    public UpstreamView ViewAt(DateTimeOffset now, long generation, Func<UpstreamListing, UpstreamView> make)
     {
         var current = Volatile.Read(ref view);
-        if (current is not null && now < current.Until)
+        if (current is not null && now < current.Until && current.Generation == generation)
         {
             return current;
         }
@@ -48,19 +48,20 @@ public sealed class UpstreamListing(
         return made;
     }
 
-    /// <summary>The merged pages for <paramref name="shown"/> and <paramref name="local"/>, rendered once per pair.</summary>
-    public IndexPages PagesFor(ProjectEntry? local, UpstreamView shown, Func<IndexPages> render)
+    /// <summary>The merged pages for <paramref name="shown"/>, <paramref name="local"/> and the local <paramref name="status"/>,
+    /// rendered once per combination.</summary>
+    public IndexPages PagesFor(ProjectEntry? local, LocalProjectStatus? status, UpstreamView shown, Func<IndexPages> render)
     {
         var current = Volatile.Read(ref merged);
-        if (current is not null && ReferenceEquals(current.Local, local) && ReferenceEquals(current.View, shown))
+        if (current is not null && ReferenceEquals(current.Local, local) && ReferenceEquals(current.Status, status) && ReferenceEquals(current.View, shown))
         {
             return current.Pages;
         }
 
-        var made = new MergedPages(local, shown, render());
+        var made = new MergedPages(local, status, shown, render());
         Volatile.Write(ref merged, made);
         return made.Pages;
     }
 
-    private sealed record MergedPages(ProjectEntry? Local, UpstreamView View, IndexPages Pages);
+    private sealed record MergedPages(ProjectEntry? Local, LocalProjectStatus? Status, UpstreamView View, IndexPages Pages);
 }

@@ -27,14 +27,23 @@ internal static partial class UpstreamLog
     [LoggerMessage(609, LogLevel.Warning, "Upstream {Index} lists {Count} file(s) of {Project} that this server does not fetch ({Reason}); they are left out of its page. Add the host to Upstream:FileHosts if it is trusted")]
     public static partial void FilesRefused(ILogger logger, string index, string project, int count, string reason);
 
-    [LoggerMessage(610, LogLevel.Warning, "Upstream:AllowFresh entry '{Entry}' let {Project} {Version} through the cooldown for {Use} ({Hold}). Remove the entry when it is no longer needed")]
-    public static partial void LetThrough(ILogger logger, string entry, string project, string version, string use, string hold);
+    [LoggerMessage(610, LogLevel.Warning, "{Source} '{Entry}' let {Project} {Version} through the cooldown for {Use} ({Hold}); allowed by {AllowedBy}, because: {Why}. {Advice}")]
+    public static partial void LetThrough(ILogger logger, string source, string entry, string project, string version, string use, string hold, string allowedBy, string why, string advice);
 
     [LoggerMessage(611, LogLevel.Information, "{Count} upstream file(s) of {Project} are held back by the cooldown and left out of its page; for example {Hold}")]
     public static partial void Held(ILogger logger, string project, int count, string hold);
 
     [LoggerMessage(612, LogLevel.Warning, "The upstream marks {Project} quarantined ({Reason}); none of its {Count} upstream file(s) is offered or served")]
     public static partial void Quarantined(ILogger logger, string project, string reason, int count);
+
+    [LoggerMessage(613, LogLevel.Warning, "{AllowedBy} let {What} through the upstream cooldown ({Expiry}), because: {Why}; fresh allowance {Id}")]
+    public static partial void AllowanceGranted(ILogger logger, string allowedBy, string what, string expiry, string why, string id);
+
+    [LoggerMessage(614, LogLevel.Warning, "{RevokedBy} revoked fresh allowance {Id} for {What} (granted by {AllowedBy}, because: {Why}); the cooldown holds its fresh releases again")]
+    public static partial void AllowanceRevoked(ILogger logger, string revokedBy, string id, string what, string allowedBy, string why);
+
+    [LoggerMessage(615, LogLevel.Error, "The fresh allowances in {Path} could not be read ({Problem}); none of them lets anything through, and new ones cannot be granted until the file is repaired or removed")]
+    public static partial void AllowancesUnreadable(ILogger logger, string path, string problem);
 
     [LoggerMessage(606, LogLevel.Information, "Upstream fallback: {Mode} to {Indexes}; cache in {CacheDirectory}")]
     public static partial void Configured(ILogger logger, string mode, string indexes, string cacheDirectory);

@@ -15,6 +15,7 @@ public sealed class UpstreamPages(
     IOptions<UpstreamOptions> options,
     IHttpClientFactory clients,
     TimeProvider time,
+    Metrics.ServerMetrics metrics,
     ILogger<UpstreamPages> logger)
 {
     public const string ClientName = "upstream-pages";
@@ -35,12 +36,14 @@ public sealed class UpstreamPages(
         var now = time.GetUtcNow();
         if (have is not null && ((anyAge && have.Found) || now - have.FetchedAt < ttl))
         {
+            metrics.UpstreamPage(Metrics.UpstreamResult.Hit);
             return new UpstreamLookup(have, null);
         }
 
         // Right after a failure, answer at once from what is here instead of making every request wait for the timeout.
         if (failing.TryGetValue(key, out var failure) && now < failure.Until)
         {
+            metrics.UpstreamPage(Metrics.UpstreamResult.Error);
             return have is { Found: true } ? new UpstreamLookup(have, null) : new UpstreamLookup(null, failure.Problem);
         }
 
@@ -87,6 +90,7 @@ public sealed class UpstreamPages(
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
                 if (response.StatusCode == HttpStatusCode.NotModified && conditional)
                 {
+                    metrics.UpstreamPage(Metrics.UpstreamResult.Miss);
                     return Store(have!.Revalidated(time.GetUtcNow()), persist: false);
                 }
 
@@ -104,6 +108,7 @@ public sealed class UpstreamPages(
                 var body = await ReadLimitedAsync(response.Content, deadline.Token);
                 var page = UpstreamPageParser.Parse(key, response.RequestMessage?.RequestUri ?? uri, response.Content.Headers.ContentType?.MediaType, body);
                 var project = new UpstreamProject(key, index, response.Headers.ETag?.ToString(), time.GetUtcNow(), hosts.Listing(key, index, page.Files, page.Status));
+                metrics.UpstreamPage(Metrics.UpstreamResult.Miss);
                 return Store(project, persist: true);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -121,6 +126,7 @@ public sealed class UpstreamPages(
             }
         }
 
+        metrics.UpstreamPage(problems.Count == 0 ? Metrics.UpstreamResult.Miss : Metrics.UpstreamResult.Error);
         if (problems.Count == 0)
         {
             // Every upstream says "no such project": remembered for the TTL like a page.

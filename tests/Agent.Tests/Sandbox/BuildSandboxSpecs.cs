@@ -138,9 +138,10 @@ public sealed class BuildSandboxSpecs
     [Fact]
     public async Task A_build_runs_at_a_lower_priority_as_its_own_user_without_capabilities_in_its_own_namespaces()
     {
-        var runner = Sandboxes.Runner(Sandboxes.Bubblewrap(static o => o.Limits.Nice = 7));
+        var runner = Sandboxes.Runner(Sandboxes.Bubblewrap(static o => { o.Limits.Nice = 7; o.Limits.IoPriority = 6; }));
         using var fake = new FakeInterpreter("""
             echo "nice $(nice)"
+            echo "io $(ionice)"
             echo "uid $(id -u)"
             grep -E '^(CapEff|NoNewPrivs):' /proc/self/status
             echo "processes $(ls /proc | grep -cE '^[0-9]+$')"
@@ -153,6 +154,7 @@ public sealed class BuildSandboxSpecs
 
         Assert.True(result.Succeeded, $"exit code {result.ExitCode}:\n" + await File.ReadAllTextAsync(fake.Request(work).LogPath));
         Assert.Contains("nice 7", result.LogTail);
+        Assert.Contains("io best-effort: prio 6", result.LogTail);
         Assert.DoesNotContain("uid 0", result.LogTail);
         Assert.Contains(result.LogTail, static l => l.StartsWith("CapEff:", StringComparison.Ordinal) && l.EndsWith("0000000000000000", StringComparison.Ordinal));
         Assert.Contains(result.LogTail, static l => l.StartsWith("NoNewPrivs:", StringComparison.Ordinal) && l.EndsWith('1'));

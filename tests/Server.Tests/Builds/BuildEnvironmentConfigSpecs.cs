@@ -18,6 +18,7 @@ public sealed class BuildEnvironmentConfigSpecs
         RootWithoutSandbox,
         TinyMemoryLimit,
         NiceOutOfRange,
+        IoPriorityOutOfRange,
         ExtraIndexNotAUrl,
         NegativeTimeout,
         NoWorkers,
@@ -31,6 +32,7 @@ public sealed class BuildEnvironmentConfigSpecs
     [InlineData(Setting.RootWithoutSandbox, "Agent:Targets:0:Root needs the build sandbox")]
     [InlineData(Setting.TinyMemoryLimit, "Agent:Limits:MemoryMiB is 1")]
     [InlineData(Setting.NiceOutOfRange, "Agent:Limits:Nice is 40")]
+    [InlineData(Setting.IoPriorityOutOfRange, "Agent:Limits:IoPriority is 8; use 0 (highest) to 7 (lowest)")]
     [InlineData(Setting.ExtraIndexNotAUrl, "Agent:ExtraIndexUrls:0 is 'not a url'; give an absolute http(s) URL")]
     [InlineData(Setting.NegativeTimeout, "Agent:BuildTimeout is -00:00:05")]
     [InlineData(Setting.NoWorkers, "Agent:WorkerCount is -3")]
@@ -98,6 +100,8 @@ public sealed class BuildEnvironmentConfigSpecs
                 return ["--Agent:Limits:MemoryMiB", "1"];
             case Setting.NiceOutOfRange:
                 return ["--Agent:Limits:Nice", "40"];
+            case Setting.IoPriorityOutOfRange:
+                return ["--Agent:Limits:IoPriority", "8"];
             case Setting.ExtraIndexNotAUrl:
                 return ["--Agent:ExtraIndexUrls:0", "not a url"];
             case Setting.NegativeTimeout:

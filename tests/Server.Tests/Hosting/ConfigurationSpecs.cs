@@ -37,6 +37,7 @@ public sealed class ConfigurationSpecs
     [InlineData("--Catalog:ReconcileInterval", "00:00:00", "Catalog:ReconcileInterval")]
     [InlineData("--Catalog:SettleDelay", "00:10:00", "Catalog:SettleDelay")]
     [InlineData("--Catalog:MaxMetadataBytes", "12", "Catalog:MaxMetadataBytes")]
+    [InlineData("--Catalog:PageCacheMiB", "-1", "Catalog:PageCacheMiB is -1")]
     [InlineData("--state-dir", "{file}", "Catalog:StateDirectory (--state-dir)")]
     [InlineData("--grpc-port", "banana", "Grpc:Port (--grpc-port)")]
     [InlineData("--grpc-port", "70000", "Grpc:Port (--grpc-port)")]

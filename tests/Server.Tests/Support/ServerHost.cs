@@ -43,7 +43,13 @@ public sealed class ServerHost : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>Starts a server. <paramref name="root"/> null makes a fresh temp folder that is deleted on dispose.</summary>
-    public static async Task<ServerHost> StartAsync(string? root = null, params string[] extraArgs)
+    public static Task<ServerHost> StartAsync(string? root = null, params string[] extraArgs) => StartAsync(root, null, extraArgs);
+
+    /// <summary>Starts a server whose clock is <paramref name="time"/> (a FakeTimeProvider): everything the server
+    /// decides by time follows it, while its clients (pip) run in real time.</summary>
+    public static Task<ServerHost> StartWithClockAsync(TimeProvider time, string? root, params string[] extraArgs) => StartAsync(root, time, extraArgs);
+
+    private static async Task<ServerHost> StartAsync(string? root, TimeProvider? time, string[] extraArgs)
     {
         var ownsRoot = root is null;
         root ??= TempDirectory.Create("root");
@@ -56,6 +62,11 @@ public sealed class ServerHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.AddPypiForgeServer(args);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time); // registered after the server's TimeProvider.System, so it wins
+        }
+
         var logs = new LogSink();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);

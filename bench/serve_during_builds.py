@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Driver of bench/serve-during-builds.sh (see there): one server, wrk on a project page, three phases."""
+import argparse
+import resource
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+
+LOOPBACK = "127.0.0.1"
+PROJECT = "proj0100"
+started_procs = []
+
+
+def log(text):
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def start(argv, log_path, **kwargs):
+    out = open(log_path, "ab")
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
+    out.close()
+    started_procs.append(proc)
+    return proc
+
+
+def stop(proc, grace=15.0):
+    """Ends a process this run started, and its session (the sandbox's bwrap dies with its parent)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def stop_all(*_):
+    for proc in started_procs:
+        stop(proc, grace=5.0)
+    sys.exit(130)
+
+
+def busy_seconds():
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_seconds(pids):
+    """CPU seconds of the given processes and all their descendants alive now (from /proc), plus what they reaped."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append((int(entry), fields))
+            except OSError:
+                continue
+    total, stack, seen = 0.0, list(pids), set()
+    tick = os.sysconf("SC_CLK_TCK")
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+        stack.extend(child for child, _ in children.get(pid, []))
+    return total
+
+
+def wrk(url, seconds, connections):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return dict(rate=rate, p50=latency(50), p99=latency(99), non2xx=int(errors.group(1)) if errors else 0, raw=out)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name in ("work", "sdists", "server", "agent", "source", "report", "corpus-tool"):
+        p.add_argument("--" + name, required=True)
+    p.add_argument("--seconds", type=int, default=30)
+    p.add_argument("--connections", type=int, default=16)
+    a = p.parse_args()
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+
+    corpus = os.path.join(a.work, "corpus")
+    subprocess.run([sys.executable, a.corpus_tool, corpus, "--projects", "2000", "--versions", "20"], check=True)
+
+    # The server: the corpus, no upstream, no embedded agent (the builds below are the load).
+    port = free_port()
+    state = os.path.join(a.work, "state")
+    shutil.rmtree(state, ignore_errors=True)
+    env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", PYPIFORGE_Catalog__StateDirectory=state)
+    server = start(["dotnet", a.server, "--urls", f"http://{LOOPBACK}:{port}", "--grpc-port", "0", "--fallback", "none", "--root", corpus],
+                   os.path.join(a.work, "logs", "server.log"), env=env)
+    url = f"http://{LOOPBACK}:{port}/simple/{PROJECT}/"
+    deadline = time.time() + 120
+    while True:
+        if server.poll() is not None:
+            sys.exit(f"bench: the server exited with {server.returncode}; see {a.work}/logs/server.log")
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            sys.exit("bench: the server did not answer within 120 s")
+        time.sleep(0.2)
+    log(f"server up on port {port}; warming up")
+    wrk(url, 5, a.connections)
+
+    # The build loops' scratch folders: both sdists and Debian's wheel in the user site (HOME is the scratch folder).
+    wheel_whl = sorted(f for f in os.listdir("/usr/share/python-wheels") if f.startswith("wheel-"))[-1]
+    sdist_files = sorted(f for f in os.listdir(a.sdists) if ".tar." in f)
+    scratches = []
+    for i in range(2):
+        path = os.path.join(a.work, "scratch", f"loop{i}")
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        os.chmod(os.path.dirname(path), 0o700)
+        for f in sdist_files:
+            shutil.copy(os.path.join(a.sdists, f), path)
+        site = subprocess.run(["dotnet", a.agent, "sandbox-run", "--scratch", path, "--", "/usr/bin/python3", "-c", "import site; print(site.getusersitepackages())"],
+                              capture_output=True, text=True).stdout.strip()
+        if not site.startswith("/build/"):
+            sys.exit(f"bench: no user site in the sandbox (got {site!r})")
+        with zipfile.ZipFile(os.path.join("/usr/share/python-wheels", wheel_whl)) as whl:
+            whl.extractall(os.path.join(path, site[len("/build/"):]))
+        scratches.append(path)
+    loop = ("import glob, shutil, subprocess, sys\n"
+            "while True:\n"
+            "    for sdist in sorted(glob.glob('*.tar.*')):\n"
+            "        shutil.rmtree('out', ignore_errors=True)\n"
+            "        subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '--no-index',"
+            " '--no-cache-dir', '-q', '-w', 'out', './' + sdist], check=True)\n"
+            "        print('built', sdist, flush=True)\n")
+
+    phases = [("idle", None), ("builds-equal", ("0", "4")), ("builds", ("10", "7"))]
+    results = []
+    for name, priority in phases:
+        loops = []
+        if priority:
+            for i, path in enumerate(scratches):
+                argv = ["dotnet", a.agent, "sandbox-run", "--scratch", path, "--Agent:Limits:Nice", priority[0],
+                        "--Agent:Limits:IoPriority", priority[1], "--", "/usr/bin/python3", "-c", loop]
+                loops.append(start(argv, os.path.join(a.work, "logs", f"{name}-loop{i}.log")))
+            time.sleep(5)  # let both compile before measuring
+            for proc in loops:
+                if proc.poll() is not None:
+                    sys.exit(f"bench: a build loop of {name} ended with {proc.returncode}; see {a.work}/logs/{name}-loop*.log")
+        ours = [server.pid] + [proc.pid for proc in loops]
+        kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy0, ours0, t0 = busy_seconds(), tree_seconds(ours), time.perf_counter()
+        w = wrk(url, a.seconds, a.connections)
+        wall = time.perf_counter() - t0
+        busy, mine = busy_seconds() - busy0, tree_seconds(ours) - ours0
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wrk_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
+        builds_built = 0
+        for i, proc in enumerate(loops):
+            stop(proc)
+            with open(os.path.join(a.work, "logs", f"{name}-loop{i}.log")) as f:
+                builds_built += sum(1 for line in f if line.startswith("built "))
+        # wrk is a waited child of this driver: its CPU is the RUSAGE_CHILDREN difference.
+        results.append(dict(phase=name, priority=priority, rate=w["rate"], p50=w["p50"], p99=w["p99"], non2xx=w["non2xx"],
+                            machine_cpu=round(100 * busy / wall), server_and_builds_cpu=round(100 * mine / wall),
+                            wrk_cpu=round(100 * wrk_cpu / wall), others_cpu=max(0, round(100 * (busy - mine - wrk_cpu) / wall)),
+                            builds=builds_built))
+        log(f"{name}: {w['rate']:.0f} req/s, p50 {w['p50']:.2f} ms, p99 {w['p99']:.2f} ms, machine {100 * busy / wall:.0f}% CPU, {builds_built} builds")
+        time.sleep(3)
+    stop(server)
+
+    idle = results[0]
+    lines = [f"# Serving while builds run ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
+             f"Source: {a.source}. `wrk -t2 -c{a.connections} -d{a.seconds}s --latency` on `/simple/{PROJECT}/` (2,000 projects x 20 wheels); "
+             "two loops of sandboxed `pip wheel` of crcmod and MarkupSafe during the build phases. "
+             f"Machine: {os.cpu_count()} cores. CPU in % of one core over the phase: the server and build loops (their process trees), "
+             "wrk, and others (the machine's busy time minus those).", "",
+             "| phase | build priority (nice, ionice -c2 -n) | req/s | vs idle | p50 ms | p99 ms | p99 vs idle | builds done | server+builds CPU | wrk CPU | others' CPU |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        prio = "—" if not r["priority"] else f"{r['priority'][0]}, {r['priority'][1]}"
+        lines.append(f"| {r['phase']} | {prio} | {r['rate']:.0f} | {r['rate'] / idle['rate']:.2f}x | {r['p50']:.2f} | {r['p99']:.2f} | "
+                     f"{r['p99'] / idle['p99']:.2f}x | {r['builds']} | {r['server_and_builds_cpu']}% | {r['wrk_cpu']}% | {r['others_cpu']}% |")
+    busy = [r for r in results if r["others_cpu"] > 25]
+    if busy:
+        lines.insert(2, f"**Noisy run: other processes used more than 25% CPU in {', '.join(r['phase'] for r in busy)}; compare ratios only.**\n")
+    lines += ["", "Raw: " + json.dumps(results)]
+    with open(a.report, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    log(f"report: {a.report}")
+
+
+if __name__ == "__main__":
+    main()

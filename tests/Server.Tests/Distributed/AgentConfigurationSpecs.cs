@@ -1,4 +1,3 @@
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Distributed;
 

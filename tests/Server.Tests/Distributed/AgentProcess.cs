@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Distributed;
 

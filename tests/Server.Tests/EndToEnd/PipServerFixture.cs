@@ -35,20 +35,8 @@ public sealed class PipServerFixture : IAsyncLifetime
         Server = await ServerHost.StartAsync(root);
     }
 
-    public static async Task<string[]> BuildBackendWheelsAsync()
-    {
-        var ask = await PythonClient.RunAsync(PythonInterpreter.System.Path, ["-c", "import ensurepip, os; print(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled'))"]);
-        var bundled = ask.StdOut.Trim();
-        var setuptools = Directory.Exists(bundled) ? Directory.GetFiles(bundled, "setuptools-*.whl") : [];
-        var wheel = Directory.GetFiles("/usr/share/python-wheels", "wheel-*.whl");
-        if (setuptools.Length == 0 || wheel.Length == 0)
-        {
-            throw new InvalidOperationException(
-                $"Need setuptools from {bundled} (python3's ensurepip) and wheel from /usr/share/python-wheels (apt-get install python3-wheel-whl); scripts/test.sh installs the latter.");
-        }
-
-        return [setuptools[0], wheel[0]];
-    }
+    /// <summary>Moved to tests/TestSupport (the CLI's tests serve them too).</summary>
+    public static Task<string[]> BuildBackendWheelsAsync() => BuildBackendWheels.FindAsync();
 
     public async Task DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Hosting;
 

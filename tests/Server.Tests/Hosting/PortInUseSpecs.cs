@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Hosting;
 

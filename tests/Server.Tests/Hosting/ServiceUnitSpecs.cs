@@ -2,7 +2,6 @@ using CliWrap;
 using CliWrap.Buffered;
 using PypiForge.Agent.Remote;
 using PypiForge.Server.Tests.Distributed;
-using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Hosting;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PypiForge.Server.Tests.Support;
+namespace PypiForge.Tests.Support;
 
 /// <summary>The built server run as its own process (<c>dotnet PypiForge.Server.dll</c>), as an operator starts it.</summary>
 public sealed class ServerProcess : DotnetProcess

@@ -1,4 +1,4 @@
-namespace PypiForge.Server.Tests.Support;
+namespace PypiForge.Tests.Support;
 
 /// <summary>What a finished client process left behind; a non-zero exit code is a result, not an error.</summary>
 public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace PypiForge.Server.Tests.Support;
+namespace PypiForge.Tests.Support;
 
 /// <summary>A built PypiForge program run as its own process (<c>dotnet X.dll args</c>), stdin closed, its output kept.</summary>
 public abstract class DotnetProcess : IAsyncDisposable

@@ -1,0 +1,3 @@
+using PypiForge.Cli.Hosting;
+
+return await CliApp.RunAsync(args);

@@ -75,6 +75,17 @@ internal sealed class BuildRecord(
         }
     }
 
+    /// <summary>Forgets a watcher that went away before the build ended (a closed page), so its buffer is let go now.</summary>
+    public void RemoveWatcher(ChannelReader<BuildChange> reader)
+    {
+        var index = watchers.FindIndex(w => ReferenceEquals(w.Reader, reader));
+        if (index >= 0)
+        {
+            watchers[index].Writer.TryComplete();
+            watchers.RemoveAt(index);
+        }
+    }
+
     /// <summary>Tells every watcher; a snapshot of a finished build is the last thing they hear.</summary>
     public void Tell(BuildChange change)
     {

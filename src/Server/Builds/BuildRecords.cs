@@ -301,6 +301,50 @@ public sealed class BuildRecords
         return channel.Reader;
     }
 
+    /// <summary>Stops telling a watcher from <see cref="Watch"/> (one that disconnected before the build ended).</summary>
+    public void Unwatch(string id, ChannelReader<BuildChange> reader)
+    {
+        lock (sync)
+        {
+            byId.GetValueOrDefault(id)?.RemoveWatcher(reader);
+        }
+    }
+
+    /// <summary>Up to <paramref name="take"/> builds, newest first, older than the build <paramref name="before"/> (from the
+    /// start when null), in <paramref name="state"/>, requiring <paramref name="project"/> (normalized) and having the
+    /// target <paramref name="target"/> (each filter skipped when null). Null when <paramref name="before"/> is no known
+    /// build. Only the builds returned are copied.</summary>
+    public IReadOnlyList<BuildSnapshot>? ListBefore(string? before, TargetState? state, string? project, string? target, int take)
+    {
+        lock (sync)
+        {
+            var start = ordered.Count - 1;
+            if (before is not null)
+            {
+                if (byId.GetValueOrDefault(before) is not { } cursor)
+                {
+                    return null;
+                }
+
+                start = ordered.LastIndexOf(cursor) - 1;
+            }
+
+            var page = new List<BuildSnapshot>(Math.Min(take, 100));
+            for (var i = start; i >= 0 && page.Count < take; i--)
+            {
+                var b = ordered[i];
+                if ((state is null || b.State == state)
+                    && (target is null || b.Find(target) is not null)
+                    && (project is null || b.Requirements.Any(r => Requirement.TryParse(r, out var req, out _) && req.NormalizedName == project)))
+                {
+                    page.Add(b.Snapshot());
+                }
+            }
+
+            return page;
+        }
+    }
+
     /// <summary>How many targets of this name are running now.</summary>
     public int RunningOn(string target)
     {

@@ -7,6 +7,7 @@ using PypiForge.Server.Builds;
 using PypiForge.Server.Catalog;
 using PypiForge.Server.Home;
 using PypiForge.Server.Files;
+using PypiForge.Server.Pages;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -84,6 +85,7 @@ public static class PypiForgeServer
         builder.Services.AddUpstream(builder.Configuration);
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
+        builder.Services.AddPages();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -105,6 +107,7 @@ public static class PypiForgeServer
         }
 
         reads.MapHome();
+        reads.MapPages();
         reads.MapSimpleIndex();
         reads.MapPackageFiles();
         reads.MapUpstream();

@@ -86,7 +86,8 @@ public static class SimpleIndexEndpoints
         return entry.GetOrAddPages(static e => IndexPages.For(IndexProject.From(e))).Result(format.Value);
     }
 
-    private static RedirectHttpResult Canonical(HttpContext context, string path) =>
+    /// <summary>A permanent redirect to the canonical path, keeping the query (project pages use it too).</summary>
+    internal static RedirectHttpResult Canonical(HttpContext context, string path) =>
         TypedResults.Redirect(context.Request.PathBase + path + context.Request.QueryString, permanent: true);
 
     private static ProblemHttpResult NotAcceptable() => TypedResults.Problem(

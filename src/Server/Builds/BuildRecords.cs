@@ -279,7 +279,7 @@ public sealed class BuildRecords
         {
             return [.. ordered.AsEnumerable().Reverse()
                 .Where(b => (state is null || b.State == state)
-                    && (normalized is null || b.Requirements.Any(r => Requirement.TryParse(r, out var req, out _) && req.NormalizedName == normalized)))
+                    && (normalized is null || b.Projects.Contains(normalized)))
                 .Skip(skip).Take(take).Select(static b => b.Snapshot())];
         }
     }
@@ -335,7 +335,7 @@ public sealed class BuildRecords
                 var b = ordered[i];
                 if ((state is null || b.State == state)
                     && (target is null || b.Find(target) is not null)
-                    && (project is null || b.Requirements.Any(r => Requirement.TryParse(r, out var req, out _) && req.NormalizedName == project)))
+                    && (project is null || b.Projects.Contains(project)))
                 {
                     page.Add(b.Snapshot());
                 }

@@ -26,7 +26,7 @@ grep -q '^ready' "$work/pages-bench.log" || { cat "$work/pages-bench.log" >&2; e
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do curl -fs "$base/targets/" | grep -q 'cp3' && break; sleep 0.5; done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc)"
-top -bn1 -o %CPU | sed -n 7,14p
+echo "busiest other processes (%CPU):"; ps -eo pcpu,comm --sort=-pcpu | sed -n 2,8p || true
 for path in "/simple/proj0001/" "/project/proj0001/" "/builds/" "/builds/?project=proj0001" "/builds/?state=failed&after=$(printf '%012x' $((builds / 2)))" "/search?q=proj01" "/"; do
     curl -fs -o /dev/null "$base$path" || { echo "GET $path failed" >&2; exit 1; }
     echo "== $path ($(curl -fs "$base$path" | wc -c) bytes)"

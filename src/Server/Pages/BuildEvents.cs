@@ -67,12 +67,14 @@ public sealed class BuildEvents(BuildRecords records)
         {
             if (change.Build is { } build)
             {
+                // The first state carries each target's tail: the page replaces what it rendered, so no line falls between.
+                var withTail = first;
+                first = false;
                 var state = new
                 {
                     state = Names.Of(build.State),
-                    targets = build.Targets.Select(t => new { name = t.Name, state = Names.Of(t.State), tail = first ? t.Tail : null }),
+                    targets = build.Targets.Select(t => new { name = t.Name, state = Names.Of(t.State), tail = withTail ? t.Tail : null }).ToList(),
                 };
-                first = false;
                 await SendAsync(response, "state", JsonSerializer.Serialize(state, Json), cancellationToken);
             }
             else if (change.Line is { } line)

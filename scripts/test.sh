@@ -17,9 +17,19 @@ results_dir="$repo_root/artifacts/test-results"
 # Packages tests drive for real: wheels for offline builds, twine and flit uploads, htpasswd
 # (apache2-utils) for user files, nginx in front of the server, wrk for load, PostgreSQL for the
 # shared queue of remote build agents; bubblewrap for the build sandbox, debootstrap and qemu-user-static for the
-# i386 and arm64 build roots; xz-utils and bzip2 for the .tar.xz and .tar.bz2 sdists GNU tar makes.
+# i386 and arm64 build roots; xz-utils and bzip2 for the .tar.xz and .tar.bz2 sdists GNU tar makes; chromium for the
+# pages' browser tests (driven by playwright-core from npm, see install_playwright).
 apt_packages=(python3-wheel-whl python3-setuptools-whl twine flit python3-pdm apache2-utils nginx-light wrk postgresql
-    bubblewrap debootstrap qemu-user-static xz-utils bzip2 systemd)
+    bubblewrap debootstrap qemu-user-static xz-utils bzip2 systemd chromium)
+if ! command -v npm >/dev/null; then
+    apt_packages+=(nodejs npm)
+fi
+
+# playwright-core (only the driver; the browser is Debian's chromium), pinned, installed once per machine outside the
+# repository and reused; tests/browser/*.js find it through NODE_PATH.
+playwright_version=1.65.1
+node_dir="${PYPIFORGE_TEST_NODE:-/var/cache/pypiforge/node}"
+export NODE_PATH="$node_dir/node_modules"
 
 # Debian roots the foreign-target tests build in, made once per machine and reused (a few minutes each, made in the
 # background while the solution builds and the other tests run; tests that need one wait for it).
@@ -159,11 +169,23 @@ install_apt_packages() {
         fail "apt-get install ${missing[*]} failed; install them by hand, then re-run."
 }
 
+install_playwright() {
+    local installed="$NODE_PATH/playwright-core/package.json"
+    if [[ -f "$installed" ]] && grep -q "\"version\": \"$playwright_version\"" "$installed"; then
+        return
+    fi
+    echo "scripts/test.sh: installing playwright-core@$playwright_version into $node_dir"
+    mkdir -p "$node_dir" || fail "cannot make $node_dir; set PYPIFORGE_TEST_NODE to a writable folder, then re-run."
+    (cd "$node_dir" && npm install --no-save --no-audit --no-fund "playwright-core@$playwright_version") ||
+        fail "npm install playwright-core@$playwright_version in $node_dir failed; check the network and npm's registry, then re-run."
+}
+
 command -v dotnet >/dev/null || fail "dotnet is not on PATH; install the .NET 10 SDK (see global.json)."
 command -v python3 >/dev/null || fail "python3 is not on PATH; install python3."
 
 rm -rf "$results_dir"
 install_apt_packages
+install_playwright
 if [[ "$(id -u)" -eq 0 ]]; then
     start_roots
 else

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PypiForge.Packaging;
 using PypiForge.Protos.Jobs;
 
 namespace PypiForge.Server.Builds;
@@ -16,10 +17,15 @@ internal sealed class BuildRecord(
     IReadOnlyList<TargetRecord> targets)
 {
     private readonly List<Channel<BuildChange>> watchers = [];
+    private HashSet<string>? projects;
 
     public string Id { get; } = id;
 
     public IReadOnlyList<string> Requirements { get; } = requirements;
+
+    /// <summary>The normalized names of the requested projects, parsed once (listings filter by project on every request).</summary>
+    public IReadOnlySet<string> Projects => projects ??= [.. Requirements
+        .Select(static r => Requirement.TryParse(r, out var requirement, out _) ? requirement.NormalizedName : null).OfType<string>()];
 
     public bool WithDependencies { get; } = withDependencies;
 
@@ -79,6 +85,17 @@ internal sealed class BuildRecord(
         else
         {
             watchers.Add(watcher);
+        }
+    }
+
+    /// <summary>Forgets a watcher that went away before the build ended (a closed page), so its buffer is let go now.</summary>
+    public void RemoveWatcher(ChannelReader<BuildChange> reader)
+    {
+        var index = watchers.FindIndex(w => ReferenceEquals(w.Reader, reader));
+        if (index >= 0)
+        {
+            watchers[index].Writer.TryComplete();
+            watchers.RemoveAt(index);
         }
     }
 

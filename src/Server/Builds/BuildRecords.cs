@@ -288,7 +288,7 @@ public sealed class BuildRecords
         {
             return [.. ordered.AsEnumerable().Reverse()
                 .Where(b => (state is null || b.State == state)
-                    && (normalized is null || b.Requirements.Any(r => Requirement.TryParse(r, out var req, out _) && req.NormalizedName == normalized)))
+                    && (normalized is null || b.Projects.Contains(normalized)))
                 .Skip(skip).Take(take).Select(static b => b.Snapshot())];
         }
     }
@@ -323,6 +323,50 @@ public sealed class BuildRecords
         }
 
         return counts;
+    }
+
+    /// <summary>Stops telling a watcher from <see cref="Watch"/> (one that disconnected before the build ended).</summary>
+    public void Unwatch(string id, ChannelReader<BuildChange> reader)
+    {
+        lock (sync)
+        {
+            byId.GetValueOrDefault(id)?.RemoveWatcher(reader);
+        }
+    }
+
+    /// <summary>Up to <paramref name="take"/> builds, newest first, older than the build <paramref name="before"/> (from the
+    /// start when null), in <paramref name="state"/>, requiring <paramref name="project"/> (normalized) and having the
+    /// target <paramref name="target"/> (each filter skipped when null). Null when <paramref name="before"/> is no known
+    /// build. Only the builds returned are copied.</summary>
+    public IReadOnlyList<BuildSnapshot>? ListBefore(string? before, TargetState? state, string? project, string? target, int take)
+    {
+        lock (sync)
+        {
+            var start = ordered.Count - 1;
+            if (before is not null)
+            {
+                if (byId.GetValueOrDefault(before) is not { } cursor)
+                {
+                    return null;
+                }
+
+                start = ordered.LastIndexOf(cursor) - 1;
+            }
+
+            var page = new List<BuildSnapshot>(Math.Min(take, 100));
+            for (var i = start; i >= 0 && page.Count < take; i--)
+            {
+                var b = ordered[i];
+                if ((state is null || b.State == state)
+                    && (target is null || b.Find(target) is not null)
+                    && (project is null || b.Projects.Contains(project)))
+                {
+                    page.Add(b.Snapshot());
+                }
+            }
+
+            return page;
+        }
     }
 
     /// <summary>How many targets of this name are running now.</summary>

@@ -9,6 +9,7 @@ using PypiForge.Server.Home;
 using PypiForge.Server.Files;
 using PypiForge.Server.Metrics;
 using PypiForge.Server.Policy;
+using PypiForge.Server.Pages;
 using PypiForge.Server.Queue;
 using PypiForge.Server.SimpleIndex;
 using PypiForge.Server.Uploads;
@@ -88,6 +89,7 @@ public static class PypiForgeServer
         builder.Services.AddBuildQueue(builder.Configuration);
         builder.Services.AddBuilds(builder.Configuration);
         builder.Services.AddPypiForgeMetrics(builder.Configuration);
+        builder.Services.AddPages();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -110,6 +112,7 @@ public static class PypiForgeServer
         }
 
         reads.MapHome();
+        reads.MapPages();
         reads.MapSimpleIndex();
         reads.MapPackageFiles();
         reads.MapUpstream();

@@ -88,7 +88,8 @@ public static class SimpleIndexEndpoints
         return LocalPages.Of(entry, statuses.Of(normalized)).Result(format.Value);
     }
 
-    private static RedirectHttpResult Canonical(HttpContext context, string path) =>
+    /// <summary>A permanent redirect to the canonical path, keeping the query (project pages use it too).</summary>
+    internal static RedirectHttpResult Canonical(HttpContext context, string path) =>
         TypedResults.Redirect(context.Request.PathBase + path + context.Request.QueryString, permanent: true);
 
     private static ProblemHttpResult NotAcceptable() => TypedResults.Problem(

@@ -19,7 +19,7 @@ public sealed class HomeAndHealthSpecs
         var html = await response.Content.ReadAsStringAsync();
         var index = server.IndexUrl;
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("<strong>2</strong> projects, <strong>3</strong> files", html);
+        Assert.Contains("<strong id=\"project-count\">2</strong> projects, <strong id=\"file-count\">3</strong> files", html);
         Assert.Contains($"pip install --index-url {index} --trusted-host 127.0.0.1 PACKAGE", html);
         Assert.Contains($"index-url = {index}\ntrusted-host = 127.0.0.1", html);
         Assert.Contains($"uv pip install --index-url {index}", html);

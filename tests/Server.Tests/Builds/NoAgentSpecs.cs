@@ -29,9 +29,9 @@ public sealed class NoAgentSpecs
         await using var host = await ServerHost.StartAsync();
         var service = new BuildGrpcService((BuildScheduler)host.Services.GetService(typeof(BuildScheduler))!, (BuildRecords)host.Services.GetService(typeof(BuildRecords))!);
 
-        var invalid = await Assert.ThrowsAsync<RpcException>(() => service.RequestBuild(new RequestBuildRequest { Requirements = { "-r reqs.txt" } }, null!));
-        var missing = await Assert.ThrowsAsync<RpcException>(() => service.GetBuild(new GetBuildRequest { Id = "x" }, null!));
-        var noAgent = await Assert.ThrowsAsync<RpcException>(() => service.RequestBuild(new RequestBuildRequest { Requirements = { "flask" } }, null!));
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => service.RequestBuild(new RequestBuildRequest { Requirements = { "-r reqs.txt" } }, TestServerCallContext.Create()));
+        var missing = await Assert.ThrowsAsync<RpcException>(() => service.GetBuild(new GetBuildRequest { Id = "x" }, TestServerCallContext.Create()));
+        var noAgent = await Assert.ThrowsAsync<RpcException>(() => service.RequestBuild(new RequestBuildRequest { Requirements = { "flask" } }, TestServerCallContext.Create()));
 
         Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);

@@ -99,7 +99,8 @@ public sealed class RequeueSpecs : IDisposable
         var failed = await server.WaitForEndAsync(requested.Id);
         Assert.Equal(BuildState.Failed, failed.State);
         var jobId = Assert.Single(failed.Targets).JobId;
-        Assert.Equal(FailedState.StateName, JobState(server, jobId));
+        // The build ends when its target is recorded; Hangfire moves the job to Failed a moment later.
+        Assert.True(await ServerHost.EventuallyAsync(() => Task.FromResult(JobState(server, jobId) == FailedState.StateName)), JobState(server, jobId));
 
         using var dashboard = new DashboardSession(server.Host.BaseUri);
         using var requeue = await dashboard.PostAsync($"/hangfire/jobs/actions/requeue/{jobId}", await dashboard.TokenAsync());

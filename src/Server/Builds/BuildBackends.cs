@@ -1,4 +1,3 @@
-using System.Globalization;
 using PypiForge.Packaging;
 using PypiForge.Server.Catalog;
 
@@ -28,12 +27,12 @@ public static class BuildBackends
     /// <summary>
     /// What is missing for <paramref name="target"/> (a target name such as <c>cp27-cp27mu-linux_x86_64</c>), naming
     /// the files to drop in; null when the index serves a fitting setuptools and wheel, or when the target's Python is
-    /// not a CPython version its name tells.
+    /// not a Python version its name tells (<see cref="TargetPython"/>).
     /// </summary>
     public static string? Problem(string target, CatalogSnapshot catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        if (!WheelTag.TryParse(target, out var tag) || PythonOf(tag.Interpreter) is not { } python)
+        if (!WheelTag.TryParse(target, out var tag) || TargetPython.Of(target, null) is not { } python)
             return null;
 
         var missing = new List<string>();
@@ -63,7 +62,7 @@ public static class BuildBackends
             $"Isolated builds of setup.py sdists for it will fail; drop back-ends that run on Python {version} into the package folder, {dropIn}.";
     }
 
-    private static bool Fits(CatalogFile file, WheelTag target, Version python)
+    private static bool Fits(CatalogFile file, WheelTag target, TargetPython python)
     {
         // The tag rule is the one a remote agent's wheels are held to (WheelScope): py2, py27, py2.py3 fit 2.7.
         var wheel = (WheelFilename)file.Distribution;
@@ -74,16 +73,5 @@ public static class BuildBackends
         return file.RequiresPython is null
             || !VersionSpecifiers.TryParse(file.RequiresPython, out var specifiers)
             || specifiers.Contains(PackageVersion.Parse($"{python.Major}.{python.Minor}"));
-    }
-
-    // cp27 → 2.7, cp311 → 3.11; other interpreters (PyPy's pp73) do not say which Python they implement.
-    private static Version? PythonOf(string interpreter)
-    {
-        if (!interpreter.StartsWith("cp", StringComparison.OrdinalIgnoreCase) || interpreter.Length < 4)
-            return null;
-        var digits = interpreter[2..];
-        return digits.All(char.IsAsciiDigit)
-            ? new Version(digits[0] - '0', int.Parse(digits.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture))
-            : null;
     }
 }

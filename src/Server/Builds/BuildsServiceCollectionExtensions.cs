@@ -14,6 +14,7 @@ public static class BuildsServiceCollectionExtensions
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         services.AddSingleton<LiveTargets>();
+        services.AddSingleton<LiveTargetList>();
         services.AddSingleton<ILiveTargets>(static sp => sp.GetRequiredService<LiveTargets>());
         services.AddSingleton<IBuildStore>(static sp =>
             sp.GetRequiredService<IOptions<QueueOptions>>().Value.Storage == QueueStorageKind.PostgreSql

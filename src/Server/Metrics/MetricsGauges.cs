@@ -10,25 +10,19 @@ namespace PypiForge.Server.Metrics;
 /// the targets as ListTargets shows them (Hangfire's server registry and queues). Nothing is counted on the request path.</summary>
 public sealed class MetricsGauges
 {
-    // The three target gauges are read one after the other in one scrape; one look at Hangfire serves them all.
-    private static readonly TimeSpan TargetsFreshFor = TimeSpan.FromSeconds(1);
-
     private static readonly TargetState[] States = Enum.GetValues<TargetState>();
 
     private readonly PackageCatalog catalog;
     private readonly BuildRecords records;
-    private readonly BuildScheduler scheduler;
-    private readonly TimeProvider time;
-    private readonly Lock targetsLock = new();
-    private (DateTimeOffset At, IReadOnlyList<Target> Targets)? targets;
+    // The three target gauges are read one after the other in one scrape; one look at Hangfire serves them all.
+    private readonly LiveTargetList targets;
 
-    public MetricsGauges(ServerMetrics metrics, PackageCatalog catalog, BuildRecords records, BuildScheduler scheduler, TimeProvider time)
+    public MetricsGauges(ServerMetrics metrics, PackageCatalog catalog, BuildRecords records, LiveTargetList targets)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         this.catalog = catalog;
         this.records = records;
-        this.scheduler = scheduler;
-        this.time = time;
+        this.targets = targets;
         var meter = metrics.Meter;
         meter.CreateObservableGauge("pypiforge_catalog_files", () => (long)this.catalog.Current.FileCount, null, "Distribution files the index serves.");
         meter.CreateObservableGauge("pypiforge_catalog_projects", () => (long)this.catalog.Current.Projects.Count, null, "Projects the index serves.");
@@ -59,23 +53,5 @@ public sealed class MetricsGauges
         }
     }
 
-    private IReadOnlyList<Target> Targets()
-    {
-        var now = time.GetUtcNow();
-        lock (targetsLock)
-        {
-            if (targets is { } known && now - known.At < TargetsFreshFor)
-            {
-                return known.Targets;
-            }
-        }
-
-        var fresh = scheduler.Targets();
-        lock (targetsLock)
-        {
-            targets = (now, fresh);
-        }
-
-        return fresh;
-    }
+    private IReadOnlyList<Target> Targets() => targets.Current();
 }

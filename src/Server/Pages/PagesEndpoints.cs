@@ -17,7 +17,6 @@ public static class PagesEndpoints
 
     public static IServiceCollection AddPages(this IServiceCollection services)
     {
-        services.AddSingleton<LiveTargetList>();
         services.AddSingleton<BuildEvents>();
         services.AddSingleton<BuildLogFiles>();
         return services;

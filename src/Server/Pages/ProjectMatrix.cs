@@ -43,11 +43,11 @@ internal static class ProjectMatrix
             return new MatrixCell("none", "none", null, "no wheel for this target and no sdist to build one from");
         }
 
-        if (target is not null && PythonOf(target.Interpreter) is { } python && sdist.RequiresPython is { Length: > 0 } requires
-            && VersionSpecifiers.TryParse(requires, out var specifiers) && PackageVersion.TryParse(python, out var pythonVersion)
-            && !specifiers.Contains(pythonVersion))
+        // The same rule as the scheduler's applicability (TargetPython), so a cell and a build request agree.
+        if (target is not null && TargetPython.Of(targetName, null) is { } python && sdist.RequiresPython is { Length: > 0 } requires
+            && VersionSpecifiers.TryParse(requires, out var specifiers) && !python.Admits(specifiers))
         {
-            return new MatrixCell("not-applicable", "not applicable", null, $"Requires-Python {requires} excludes Python {python}");
+            return new MatrixCell("not-applicable", "not applicable", null, $"Requires-Python {requires} excludes {python.Describe()}");
         }
 
         return new MatrixCell("none", "none", null, "no wheel for this target yet; a build request makes one");
@@ -73,10 +73,4 @@ internal static class ProjectMatrix
     public static string? TargetReason(TargetSnapshot target) =>
         !string.IsNullOrWhiteSpace(target.Reason) ? target.Reason
         : string.IsNullOrWhiteSpace(target.Error) ? null : target.Error.Split('\n', 2)[0].Trim();
-
-    /// <summary>"cp311" → "3.11"; null for other interpreters.</summary>
-    private static string? PythonOf(string interpreter) =>
-        interpreter.Length >= 4 && interpreter.StartsWith("cp", StringComparison.OrdinalIgnoreCase) && interpreter[2..].All(char.IsAsciiDigit)
-            ? interpreter[2] + "." + interpreter[3..]
-            : null;
 }

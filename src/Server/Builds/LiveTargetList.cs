@@ -1,13 +1,13 @@
 using PypiForge.Protos.V1;
-using PypiForge.Server.Builds;
 
-namespace PypiForge.Server.Pages;
+namespace PypiForge.Server.Builds;
 
-/// <summary>The live targets (agents, heartbeats, queue lengths) for pages, asked of the queue at most once per
-/// <see cref="MaxAge"/>: a busy project page must not turn into one queue-storage query per request.</summary>
+/// <summary>The live targets (agents, heartbeats, queue lengths) for pages and the metrics gauges, asked of the queue at
+/// most once per <see cref="MaxAge"/>: a busy project page or a scrape must not turn into one queue-storage query per
+/// read.</summary>
 public sealed class LiveTargetList(BuildScheduler scheduler, TimeProvider time)
 {
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
     private readonly Lock sync = new();
     private (DateTimeOffset At, IReadOnlyList<Target> Targets)? last;
 

@@ -11,20 +11,15 @@ namespace PypiForge.Packaging;
 /// </summary>
 public sealed partial record WheelFilename : DistributionFilename
 {
-    private WheelFilename(
-        string fileName, string project, string version, string? buildTag, string[] pythonTags, string[] abiTags, string[] platformTags)
+    private WheelFilename(string fileName, string project, string version, string? buildTag, TagSets tags)
         : base(fileName, project, version, DistributionKind.Wheel)
     {
         BuildTag = buildTag;
-        PythonTags = Array.AsReadOnly(pythonTags);
-        AbiTags = Array.AsReadOnly(abiTags);
-        PlatformTags = Array.AsReadOnly(platformTags);
-        Tags = Array.AsReadOnly((
-            from python in pythonTags
-            from abi in abiTags
-            from platform in platformTags
-            select new WheelTag(python, abi, platform)).ToArray());
-        IsPure = platformTags.All(p => string.Equals(p, "any", StringComparison.OrdinalIgnoreCase));
+        PythonTags = tags.Python;
+        AbiTags = tags.Abi;
+        PlatformTags = tags.Platform;
+        Tags = tags.Expanded;
+        IsPure = tags.IsPure;
     }
 
     public string? BuildTag { get; }
@@ -56,14 +51,12 @@ public sealed partial record WheelFilename : DistributionFilename
         if (!ProjectName.IsValid(project)
             || !PackageVersion.TryParse(version, out _)
             || (buildTag is not null && !BuildTagPattern().IsMatch(buildTag))
-            || TagSet(parts[^3]) is not { } pythonTags
-            || TagSet(parts[^2]) is not { } abiTags
-            || TagSet(parts[^1]) is not { } platformTags)
+            || TagSets.Of(parts[^3], parts[^2], parts[^1]) is not { } tags)
         {
             return false;
         }
 
-        result = new WheelFilename(fileName, project, version, buildTag, pythonTags, abiTags, platformTags);
+        result = new WheelFilename(fileName, project, version, buildTag, tags);
         return true;
     }
 
@@ -73,10 +66,55 @@ public sealed partial record WheelFilename : DistributionFilename
 
     public override int GetHashCode() => base.GetHashCode();
 
-    private static string[]? TagSet(string text)
+    /// <summary>The three tag sets of a file name and their product. Wheels of one index share a handful of them
+    /// (<c>py3-none-any</c>, <c>cp311-cp311-manylinux_2_17_x86_64</c>, ...), so one read-only instance of each is shared by
+    /// every file name that has it instead of ten objects per file; at most <see cref="MaxShared"/> are kept.</summary>
+    private sealed class TagSets
     {
-        var tags = text.Split('.');
-        return tags.All(WheelTag.IsTagComponent) ? tags : null;
+        private const int MaxShared = 4096;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TagSets> Shared = new(StringComparer.Ordinal);
+
+        private TagSets(string[] python, string[] abi, string[] platform)
+        {
+            Python = Array.AsReadOnly(python);
+            Abi = Array.AsReadOnly(abi);
+            Platform = Array.AsReadOnly(platform);
+            Expanded = Array.AsReadOnly((
+                from p in python
+                from a in abi
+                from pl in platform
+                select new WheelTag(p, a, pl)).ToArray());
+            IsPure = platform.All(p => string.Equals(p, "any", StringComparison.OrdinalIgnoreCase));
+        }
+
+        public IReadOnlyList<string> Python { get; }
+
+        public IReadOnlyList<string> Abi { get; }
+
+        public IReadOnlyList<string> Platform { get; }
+
+        public IReadOnlyList<WheelTag> Expanded { get; }
+
+        public bool IsPure { get; }
+
+        public static TagSets? Of(string python, string abi, string platform)
+        {
+            var key = string.Join('-', python, abi, platform);
+            if (Shared.TryGetValue(key, out var known))
+                return known;
+
+            if (Split(python) is not { } pythonTags || Split(abi) is not { } abiTags || Split(platform) is not { } platformTags)
+                return null;
+
+            var made = new TagSets(pythonTags, abiTags, platformTags);
+            return Shared.Count < MaxShared ? Shared.GetOrAdd(key, made) : made;
+        }
+
+        private static string[]? Split(string text)
+        {
+            var tags = text.Split('.');
+            return tags.All(WheelTag.IsTagComponent) ? tags : null;
+        }
     }
 
     // PEP 427: the build tag starts with a digit; the rest is escaped like the other fields.

@@ -53,6 +53,8 @@ public sealed class CatalogStateStore : IDisposable
             using var stream = File.OpenRead(file);
             var state = JsonSerializer.Deserialize(stream, CatalogStateJsonContext.Default.CatalogState);
             var result = new Dictionary<string, PersistedFile>(StringComparer.Ordinal);
+            // Names and Requires-Python are mostly the same text for every file of a project: keep one copy of each.
+            var shared = new Dictionary<string, string>(StringComparer.Ordinal);
             // The serializer does not enforce non-nullable members: a hand-edited file may hold null or pathless entries.
             foreach (PersistedFile? entry in state?.Files ?? [])
             {
@@ -71,7 +73,13 @@ public sealed class CatalogStateStore : IDisposable
                     continue;
                 }
 
-                result[entry.Path] = entry;
+                // The check has done its work: a save computes it again (Sealed), so memory need not hold it.
+                result[entry.Path] = entry with
+                {
+                    Check = null,
+                    MetadataName = Shared(shared, entry.MetadataName),
+                    RequiresPython = Shared(shared, entry.RequiresPython),
+                };
             }
 
             return result;
@@ -81,6 +89,18 @@ public sealed class CatalogStateStore : IDisposable
             problem = ex.Message;
             return new Dictionary<string, PersistedFile>(StringComparer.Ordinal);
         }
+    }
+
+    private static string? Shared(Dictionary<string, string> shared, string? text)
+    {
+        if (text is null)
+            return null;
+
+        if (shared.TryGetValue(text, out var kept))
+            return kept;
+
+        shared[text] = text;
+        return text;
     }
 
     /// <summary>Writes the state atomically and durably: a reader (or a crash) sees the old file or the new one, never half.

@@ -49,11 +49,16 @@ public static class MetricsServiceCollectionExtensions
         {
             var factory = sp.GetRequiredService<IMeterFactory>();
             builder.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, factory) || (instrument.Meter.Scope is null && instrument.Meter.Name == "System.Runtime")
-                ? null
+                ? new MetricStreamConfiguration { CardinalityLimit = MaxSeriesPerMetric }
                 : MetricStreamConfiguration.Drop);
         });
         return services;
     }
+
+    // Each metric keeps room for this many label sets from the start (OpenTelemetry's default, 2,000, preallocated ~6 MB
+    // over this server's metrics). Ours are bounded far below it: route class x status code, target x outcome. A label set
+    // beyond it is counted under otel_metric_overflow="true" instead of being lost.
+    private const int MaxSeriesPerMetric = 512;
 
     /// <summary>Times every request (outermost, so error pages and refusals count too) under its route class.</summary>
     public static IApplicationBuilder UsePypiForgeRequestMetrics(this IApplicationBuilder app)

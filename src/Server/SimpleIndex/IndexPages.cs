@@ -13,6 +13,11 @@ public sealed class IndexPages(Func<RenderedPage> html, Func<RenderedPage> json,
         () => new RenderedPage(HtmlIndexRenderer.RenderProject(project)),
         () => new RenderedPage(JsonIndexRenderer.RenderProject(project)));
 
+    /// <summary>The pages of one project whose model is made for each render and not kept.</summary>
+    public static IndexPages For(Func<IndexProject> project) => new(
+        () => new RenderedPage(HtmlIndexRenderer.RenderProject(project())),
+        () => new RenderedPage(JsonIndexRenderer.RenderProject(project())));
+
     public RenderedPage Get(IndexFormat format)
     {
         ref var slot = ref Slot(format);

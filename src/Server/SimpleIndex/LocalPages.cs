@@ -24,7 +24,9 @@ public static class LocalPages
                 return current.Pages;
             }
 
-            var pages = IndexPages.For(IndexProject.From(entry, status));
+            // The page model is made again for each render, not kept: the catalog entry is already in memory, and a
+            // project's model (a record and a URL per file) would otherwise stay for as long as the entry does.
+            var pages = IndexPages.For(() => IndexProject.From(entry, status));
             Volatile.Write(ref made, new Made(status, pages));
             return pages;
         }

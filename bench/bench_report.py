@@ -66,9 +66,9 @@ def noise(r):
     windows = [(row[name]["other_cpu_pct"], f"wrk {short(row)}, {SERVERS[name]}")
                for row in r["throughput"] for name in ("pypiforge", "nginx")]
     wrk = [pct for pct, _ in windows]
-    for kind in ("first", "restart"):
+    for kind, label in (("first", "first start"), ("restart", "restart")):
         for i, run in enumerate(r["startup"][kind], 1):
-            windows.append((run.get("other_cpu_pct", 0.0), f"{kind} start #{i}"))
+            windows.append((run.get("other_cpu_pct", 0.0), f"{label} #{i}"))
     builds = r.get("serve_during_builds") or {}
     if builds.get("this_run"):
         for phase in builds.get("phases") or []:
@@ -231,10 +231,10 @@ def fmt_s(values):
 def noise_lines(n):
     """The line under the title: the quiet-machine rule (more than NOISY_PCT in any one measured window) and its figure."""
     if n["noisy"]:
-        return [f"**Noisy machine: processes this run did not start used up to {n['max_pct']:.0f}% CPU "
+        return [f"**Noisy machine: processes this run did not start used up to {n['max_pct']:.0f}% of one core's CPU "
                 f"({n['where']}), more than {NOISY_PCT:.0f}% in {n['above']} of the {n['windows']} measured windows "
                 f"({n['kinds']}). The figures below are not a quiet-machine result.**"]
-    return [f"Quiet machine: processes this run did not start used at most {n['max_pct']:.0f}% CPU in any of the "
+    return [f"Quiet machine: processes this run did not start used at most {n['max_pct']:.0f}% of one core's CPU in any of the "
             f"{n['windows']} measured windows ({n['kinds']}); more than {NOISY_PCT:.0f}% in any one of them would "
             "mark the run as noisy here."]
 

@@ -8,7 +8,10 @@ Run it through bench/run.sh (which builds the server first). Phases:
   3. throughput  wrk against PypiForge, then against nginx (never at the same time)
   4. memory      VmRSS / VmHWM of the server after the load
   5. drop        a new wheel copied into the root -> its project page answers 200
-Writes bench/results/<timestamp>.md (+ .json) and the results section of docs/benchmarks.md.
+  6. builds      with --with-builds: bench/serve-during-builds.sh, /simple/<project>/ idle and while two builds run
+                 (without it, the report quotes the latest bench/results/serve-during-builds-*.md, labelled as such)
+Writes bench/results/<timestamp>.md (+ .json) and the results section of docs/benchmarks.md; the report itself
+(targets, the quiet-machine rule, the tables) is bench/bench_report.py.
 Every process it starts is killed by PID on exit; everything talks to 127.0.0.1 only.
 """
 import argparse
@@ -22,27 +25,17 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bench_report  # noqa: E402
 import gen_corpus  # noqa: E402
 
 JSON_ACCEPT = "application/vnd.pypi.simple.v1+json"
 LOOPBACK = "127.0.0.1"
-RESULTS_BEGIN = "<!-- BEGIN RESULTS (written by bench/run.sh) -->"
-RESULTS_END = "<!-- END RESULTS -->"
-
-TARGETS = {
-    "project_ratio": 0.8,     # project page requests/s, PypiForge / nginx
-    "restart_s": 2.0,
-    "first_start_s": 10.0,
-    "rss_mb": 200.0,
-    "drop_s": 1.0,
-}
 
 
 def log(message):
@@ -53,23 +46,29 @@ def log(message):
 
 
 class Processes:
-    """Starts processes in their own session and kills exactly those PIDs (and their children) at exit."""
+    """Starts processes in their own session and kills exactly those PIDs (and their children) at exit; a process
+    started with GROUP=True is signalled as its whole process group (a script and the tools it runs)."""
 
     def __init__(self, pidfile):
         self.pidfile = pidfile
         self.live = {}
+        self.groups = set()
+        self.graces = {}
 
     def _record(self, pid, name):
         if self.pidfile:
             with open(self.pidfile, "a") as f:
                 f.write(f"{pid} {name}\n")
 
-    def start(self, name, argv, log_path, env=None):
+    def start(self, name, argv, log_path, env=None, group=False, grace=5.0):
         out = open(log_path, "ab")
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True, env=env)
         out.close()
         self.live[proc.pid] = (proc, name)
+        if group:
+            self.groups.add(proc.pid)
+        self.graces[proc.pid] = grace  # how long stop_all waits for it to end on its own
         self._record(proc.pid, name)
         return proc
 
@@ -82,12 +81,20 @@ class Processes:
         if proc.pid not in self.live:
             return
         kids = children_of(proc.pid)
+        group = proc.pid in self.groups
         if proc.poll() is None:
+            # The group is signalled only while its leader runs (its id cannot have been reused yet).
+            def send(sig):
+                if group:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
+
             try:
-                proc.send_signal(signal.SIGTERM)
+                send(signal.SIGTERM)
                 proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                send(signal.SIGKILL)
                 proc.wait(timeout=10)
             except ProcessLookupError:
                 pass
@@ -97,11 +104,13 @@ class Processes:
             except ProcessLookupError:
                 pass
         self.live.pop(proc.pid, None)
+        self.groups.discard(proc.pid)
+        self.graces.pop(proc.pid, None)
 
     def stop_all(self):
         for proc, _ in list(self.live.values()):
             try:
-                self.stop(proc, grace=5.0)
+                self.stop(proc, grace=self.graces.get(proc.pid, 5.0))
             except Exception as ex:  # keep killing the others
                 print(f"cleanup: {ex}", file=sys.stderr)
 
@@ -161,7 +170,7 @@ class OtherLoad:
         return round(max(0.0, 100.0 * (busy - ours) / wall), 1) if wall > 0 else 0.0
 
 
-def wait_for_quiet(limit_s, threshold_pct=25.0, sample_s=3.0):
+def wait_for_quiet(limit_s, threshold_pct=bench_report.NOISY_PCT, sample_s=3.0):
     """Waits (up to LIMIT_S) until other processes use less than THRESHOLD_PCT CPU; returns the last sample."""
     deadline = time.perf_counter() + limit_s
     while True:
@@ -500,6 +509,42 @@ def run_wrk(port, scenario, settings, duration, cpu_pids):
 # ---------------------------------------------------------------- phases
 
 
+def phase_serve_during_builds(procs, work, repo, source, quick, report_path, limit_s=2400):
+    """bench/serve-during-builds.sh as a child of this run: its own build of the server and agent, corpus and work
+    dir (WORK/serve-during-builds), its report at REPORT_PATH; returns its figures, or why it failed."""
+    argv = [os.path.join(HERE, "serve-during-builds.sh"), "--report", report_path]
+    argv += ["--worktree"] if source == "worktree" else ["--rev", source]
+    if quick:
+        argv.append("--quick")
+    env = dict(os.environ, PYPIFORGE_BENCH_WORK=os.path.join(work, "serve-during-builds"))
+    log_path = os.path.join(work, "logs", "serve-during-builds.log")
+    if os.path.exists(log_path):
+        os.remove(log_path)
+    # Its driver stops its server and build loops (their own sessions) on SIGTERM, 5 s grace each.
+    proc = procs.start("serve-during-builds", argv, log_path, env=env, group=True, grace=30.0)
+    try:
+        code = proc.wait(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        procs.stop(proc, grace=30.0)
+    failure = (f"it did not finish within {limit_s} s" if code is None
+               else f"it exited with code {code}" if code
+               else None if os.path.exists(report_path) else "it wrote no report")
+    if failure:
+        last_lines = tail(log_path, 15)
+        log(f"serving while building: {failure}; last lines of {log_path}:\n{last_lines}")
+        last = next((line.strip() for line in reversed(last_lines.splitlines()) if line.strip()), "")
+        return {"this_run": True, "file": bench_report.shown_path(report_path, repo),
+                "error": f"{failure} (its last line: {last})" if last else failure, "log": log_path}
+    figures = bench_report.read_builds_report(report_path, repo, this_run=True)
+    figures["log"] = log_path
+    for p in figures.get("phases") or []:
+        log(f"serving while building, {p['phase']}: {p['rate']:.0f} req/s, p99 {p['p99']:.2f} ms, "
+            f"other processes {p['others_cpu']}% CPU")
+    return figures
+
+
 def machine_facts(repo, dll):
     def cmd(argv):
         try:
@@ -820,196 +865,6 @@ def count_log_lines(path, needle):
     return count, size
 
 
-# ---------------------------------------------------------------- report
-
-
-def fmt_s(values):
-    clean = [v for v in values if v is not None]
-    if not clean:
-        return "n/a"
-    return f"{min(clean):.2f} / {statistics.median(clean):.2f}"
-
-
-def verdict(ok):
-    return "meets" if ok else "**misses**"
-
-
-def build_report(r):
-    m = r["machine"]
-    s = r["settings"]
-    lines = []
-    add = lines.append
-    add(f"Run of {r['started_utc']}, server built from the {r['source']}, {r['elapsed_s']:.0f} s in all.")
-    add("")
-    add(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['mem_gib']} GiB, Linux {m['kernel']}; "
-        f"{m['aspnetcore']} (SDK {m['dotnet_sdk']}); nginx {m['nginx']}; {m['wrk']}; Python {m['python']}. "
-        f"Load average before the run: {' '.join(m['loadavg_before'])}, after: {' '.join(r['loadavg_after'])}.")
-    add("")
-    add(f"Corpus: {r['corpus']['files']} wheels in {r['corpus']['projects']} projects "
-        f"({r['corpus']['bytes'] / 1e6:.1f} MB; generated in {r['corpus']['seconds']} s"
-        + (", reused from the cache" if r["corpus"]["reused"] else "") + ").")
-    add(f"wrk: `-t{s['threads']} -c{s['connections']} -d{s['duration']}s --latency`, after a {s['warmup']} s warm-up "
-        "run (not counted), one server at a time, alternating which goes first.")
-    add("")
-
-    # targets
-    t = r["targets_eval"]
-    add("### Targets")
-    add("")
-    add("| target | measured | result |")
-    add("| --- | --- | --- |")
-    for row in t:
-        add(f"| {row['target']} | {row['measured']} | {verdict(row['ok'])} |")
-    add("")
-
-    # throughput
-    add("### Throughput (requests/s, p99 latency)")
-    add("")
-    add("| request | PypiForge req/s | p99 | CPU, CPU/req | nginx req/s | p99 | CPU, CPU/req | PypiForge / nginx |")
-    add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for row in r["throughput"]:
-        a, b = row["pypiforge"], row["nginx"]
-        errors = ""
-        if a["non2xx"] or b["non2xx"] or a["socket_errors"] or b["socket_errors"]:
-            errors = f" (non-2xx: {a['non2xx']} / {b['non2xx']}; socket errors: {a['socket_errors'] or '-'} / {b['socket_errors'] or '-'})"
-        add(f"| {row['label']}{errors} | {a['rps']:,.0f} | {a['p99_ms']:.2f} ms | {a['server_cpu_pct']:.0f}%, {a['cpu_us_per_req']:.0f} µs "
-            f"| {b['rps']:,.0f} | {b['p99_ms']:.2f} ms | {b['server_cpu_pct']:.0f}%, {b['cpu_us_per_req']:.0f} µs | {row.get('ratio', 0):.2f}× |")
-    add("")
-    add("CPU is the server's own CPU time over the run (200% = both cores), and per request counted by wrk; "
-        "wrk runs on the same two cores, so neither server gets both of them.")
-    others = [row[n]["other_cpu_pct"] for row in r["throughput"] for n in ("pypiforge", "nginx")]
-    add(f"Processes this run did not start used {statistics.median(others):.0f}% CPU (median over the wrk runs, "
-        f"max {max(others):.0f}%; {r['other_cpu_at_start']:.0f}% just before the run).")
-    add("")
-
-    # startup
-    st = r["startup"]
-    add("### Start-up to a full `/health` (launch → 200 with every file counted, polled every 20 ms)")
-    add("")
-    add("| start | runs (s) | min / median (s) | server's own catalog load (ms) | RSS at ready | other processes' CPU |")
-    add("| --- | --- | --- | --- | --- | --- |")
-    for kind, label in (("first", "first start (no `.pypiforge/`)"), ("restart", "restart (persisted state)"),
-                        ("empty", "empty root (ASP.NET floor)")):
-        runs = st[kind]
-        secs = [x["seconds"] for x in runs]
-        loads = [str(x["catalog"]["load_ms"]) if x["catalog"] else "?" for x in runs]
-        rss = [f"{x['rss_mb']:.0f}" for x in runs]
-        others = ", ".join(f"{x.get('other_cpu_pct', 0):.0f}" for x in runs)
-        add(f"| {label} | {', '.join(f'{v:.2f}' for v in secs)} | {fmt_s(secs)} | {', '.join(loads)} | {', '.join(rss)} MiB | {others} % |")
-    add("")
-
-    # memory
-    mem = r["memory"]
-    add("### Memory of the PypiForge process (40,000 files loaded)")
-    add("")
-    add("| when | VmRSS | VmHWM (peak) |")
-    add("| --- | ---: | ---: |")
-    add(f"| after restart, before any request | {mem['idle']['VmRSS']:.0f} MiB | {mem['idle']['VmHWM']:.0f} MiB |")
-    add(f"| after pre-rendering every page | {mem['prerendered']['VmRSS']:.0f} MiB | {mem['prerendered']['VmHWM']:.0f} MiB |")
-    add(f"| after the wrk load | {mem['after_load']['VmRSS']:.0f} MiB | {mem['after_load']['VmHWM']:.0f} MiB |")
-    add(f"| after the drop test | {mem['after_drops']['VmRSS']:.0f} MiB | {mem['after_drops']['VmHWM']:.0f} MiB |")
-    add("")
-
-    # drops
-    d = r["drops"]
-    add("### Drop-to-visible (new project's page answers 200, polled every 10 ms)")
-    add("")
-    add("| how the file arrives | runs | min | median | max |")
-    add("| --- | ---: | ---: | ---: | ---: |")
-    for mode, label in (("rename", "written to `.<name>.part` in the root, then renamed"), ("cp", "plain `cp` into the root")):
-        values = d[mode]
-        clean = [v for v in values if v is not None]
-        missing = len(values) - len(clean)
-        if clean:
-            add(f"| {label} | {len(values)}{f' ({missing} never visible)' if missing else ''} | {min(clean):.3f} s "
-                f"| {statistics.median(clean):.3f} s | {max(clean):.3f} s |")
-        else:
-            add(f"| {label} | {len(values)} (none visible) | - | - | - |")
-    if d.get("removal_s") is not None:
-        add("")
-        add(f"Removing the {len(d['rename']) + len(d['cp'])} dropped files: `/health` was back to "
-            f"{r['corpus']['files']} files after {d['removal_s']:.2f} s.")
-    add("")
-
-    if r.get("diagnostics"):
-        add("### Diagnostic variants (one setting changed; not the targets)")
-        add("")
-        add("| variant | launch → full `/health`, runs | server's catalog load | RSS at ready |")
-        add("| --- | --- | --- | --- |")
-        for row in r["diagnostics"]:
-            runs = row["runs"]
-            seconds = ", ".join(f"{x['seconds']:.2f}" for x in runs)
-            loads = ", ".join(str(x["load_ms"]) for x in runs)
-            rss = ", ".join(f"{x['rss_mb']:.0f}" for x in runs)
-            add(f"| {row['label']} | {seconds} s | {loads} ms | {rss} MiB |")
-        load = next((row["load"] for row in r["diagnostics"] if row.get("load")), None)
-        if load:
-            base = {row["key"]: row for row in r["throughput"]}
-            add("")
-            add("Workstation GC under the same project-page load (server restarted, every page fetched once, then wrk "
-                "as above): HTML random "
-                f"{load['html']['rps']:,.0f} req/s, p99 {load['html']['p99_ms']:.2f} ms, {load['html']['cpu_us_per_req']:.0f} µs CPU/req "
-                f"(defaults: {base['project_html_random']['pypiforge']['rps']:,.0f} req/s, p99 {base['project_html_random']['pypiforge']['p99_ms']:.2f} ms); "
-                f"JSON random {load['json']['rps']:,.0f} req/s, p99 {load['json']['p99_ms']:.2f} ms "
-                f"(defaults: {base['project_json_random']['pypiforge']['rps']:,.0f} req/s, p99 {base['project_json_random']['pypiforge']['p99_ms']:.2f} ms); "
-                f"RSS after it {load['rss_mb']:.0f} MiB, peak {load['hwm_mb']:.0f} MiB "
-                f"(defaults: {r['memory']['after_load']['VmRSS']:.0f} MiB, peak {r['memory']['after_load']['VmHWM']:.0f} MiB).")
-        add("")
-
-    # observations
-    add("### Observations recorded by the run")
-    add("")
-    for note in r["observations"]:
-        add(f"- {note}")
-    add("")
-    return "\n".join(lines)
-
-
-def evaluate_targets(r):
-    rows = []
-    project_rows = [row for row in r["throughput"] if row.get("project")]
-    worst = min(project_rows, key=lambda row: row.get("ratio", 0))
-    rows.append({"target": f"project page ≥ {TARGETS['project_ratio']}× nginx requests/s",
-                 "measured": ", ".join(f"{row['key'].replace('project_', '')} {row.get('ratio', 0):.2f}×" for row in project_rows),
-                 "ok": worst.get("ratio", 0) >= TARGETS["project_ratio"]})
-    restart = statistics.median(x["seconds"] for x in r["startup"]["restart"])
-    rows.append({"target": f"restart ≤ {TARGETS['restart_s']:.0f} s (median)", "measured": f"{restart:.2f} s",
-                 "ok": restart <= TARGETS["restart_s"]})
-    first = statistics.median(x["seconds"] for x in r["startup"]["first"])
-    rows.append({"target": f"first start ≤ {TARGETS['first_start_s']:.0f} s (median)", "measured": f"{first:.2f} s",
-                 "ok": first <= TARGETS["first_start_s"]})
-    rss = r["memory"]["after_load"]["VmRSS"]
-    hwm = max(r["memory"][k]["VmHWM"] for k in ("after_load", "after_drops"))
-    rows.append({"target": f"RSS ≤ {TARGETS['rss_mb']:.0f} MB after the load (peak also shown)",
-                 "measured": f"{rss * 1.048576:.0f} MB ({rss:.0f} MiB); peak {hwm * 1.048576:.0f} MB",
-                 "ok": rss * 1.048576 <= TARGETS["rss_mb"]})
-    drops = r["drops"]["rename"] + r["drops"]["cp"]
-    clean = [v for v in drops if v is not None]
-    worst_drop = max(clean) if clean and len(clean) == len(drops) else None
-    rows.append({"target": f"drop-to-visible ≤ {TARGETS['drop_s']:.0f} s (every run)",
-                 "measured": (f"max {worst_drop:.3f} s, median {statistics.median(clean):.3f} s" if worst_drop is not None
-                              else f"{len(drops) - len(clean)} of {len(drops)} never visible within 10 s"),
-                 "ok": worst_drop is not None and worst_drop <= TARGETS["drop_s"]})
-    return rows
-
-
-def update_docs(docs_path, report, results_name):
-    block = (f"{RESULTS_BEGIN}\n\n_Latest run, also in `bench/results/{results_name}`._\n\n{report}\n{RESULTS_END}")
-    try:
-        with open(docs_path) as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = f"# Benchmarks\n\n{RESULTS_BEGIN}\n{RESULTS_END}\n"
-    if RESULTS_BEGIN in text and RESULTS_END in text:
-        before = text.split(RESULTS_BEGIN, 1)[0]
-        after = text.split(RESULTS_END, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n## Latest results\n\n" + block + "\n"
-    with open(docs_path, "w") as f:
-        f.write(text)
-
-
 # ---------------------------------------------------------------- main
 
 
@@ -1036,6 +891,12 @@ def main():
                         help="seconds to wait at most for other processes to calm down (<25%% CPU) before measuring (default 180)")
     parser.add_argument("--no-diagnose", action="store_true",
                         help="skip the diagnostic start-up variants (tmpfs state dir, workstation GC, no tiering)")
+    parser.add_argument("--with-builds", action="store_true",
+                        help="after the other phases, run bench/serve-during-builds.sh (root, bwrap and the cached sdists; "
+                             "builds the server and agent, then three 30 s phases: minutes more) and put its figures in the targets; "
+                             "without it the report quotes the latest bench/results/serve-during-builds-*.md")
+    parser.add_argument("--builds-source", default="HEAD",
+                        help="what --with-builds builds: 'worktree' or a revision (run.sh passes what it built)")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.warmup, args.startup_runs, args.drop_runs, args.no_docs = 3, 1, 1, 3, True
@@ -1054,6 +915,8 @@ def main():
     started_utc = datetime.datetime.now(datetime.timezone.utc)
     stamp = started_utc.strftime("%Y%m%dT%H%M%SZ")
     work = os.path.abspath(args.work)
+    # Smoke runs are not results: they stay in the work dir.
+    results_dir = os.path.join(work, "results") if args.quick else os.path.join(HERE, "results")
     os.makedirs(os.path.join(work, "logs"), exist_ok=True)
     r = {"started_utc": started_utc.strftime("%Y-%m-%d %H:%M UTC"), "observations": []}
     r["machine"] = machine_facts(args.repo, args.dll)
@@ -1137,15 +1000,24 @@ def main():
             remove_dropped(None, dropped, expected)
         clean_leftover_drops(corpus_root)
 
+    os.makedirs(results_dir, exist_ok=True)
+    if args.with_builds:
+        log("serving while builds run: bench/serve-during-builds.sh (it builds the server and agent, then three phases)")
+        r["serve_during_builds"] = phase_serve_during_builds(
+            procs, work, args.repo, args.builds_source, args.quick,
+            os.path.join(results_dir, f"serve-during-builds-{stamp}.md"))
+    else:
+        r["serve_during_builds"] = bench_report.latest_builds_report(os.path.join(HERE, "results"), args.repo)
+
     r["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
     r["elapsed_s"] = time.perf_counter() - began
-    observations(r)
-    r["targets_eval"] = evaluate_targets(r)
+    bench_report.observations(r)
+    r["noise"] = bench_report.noise(r)
+    log(f"other processes' CPU: at most {r['noise']['max_pct']:.0f}% in a measured window ({r['noise']['where']})"
+        + ("; NOT a quiet-machine result" if r["noise"]["noisy"] else ""))
+    r["targets_eval"] = bench_report.evaluate_targets(r)
 
-    report = build_report(r)
-    # Smoke runs are not results: they stay in the work dir.
-    results_dir = os.path.join(work, "results") if args.quick else os.path.join(HERE, "results")
-    os.makedirs(results_dir, exist_ok=True)
+    report = bench_report.build_report(r)
     name = f"{stamp}.md"
     with open(os.path.join(results_dir, name), "w") as f:
         f.write(f"# PypiForge benchmark, {r['started_utc']}\n\n{report}\n")
@@ -1153,65 +1025,13 @@ def main():
     with open(os.path.join(results_dir, f"{stamp}.json"), "w") as f:
         json.dump(r, f, indent=1, default=str)
     if not args.no_docs:
-        update_docs(os.path.join(args.repo, "docs", "benchmarks.md"), report, name)
+        note = f"_Latest run, also in `bench/results/{name}`._"
+        bench_report.update_docs(os.path.join(args.repo, "docs", "benchmarks.md"), bench_report.build_report(r, note))
         log("docs/benchmarks.md updated")
     print()
     print(report)
     log(f"report: {os.path.join(results_dir, name)}; raw wrk output: {raw_path}")
     return 0
-
-
-def observations(r):
-    notes = r["observations"]
-    others = [row[n]["other_cpu_pct"] for row in r["throughput"] for n in ("pypiforge", "nginx")]
-    others += [x.get("other_cpu_pct", 0) for kind in ("first", "restart") for x in r["startup"][kind]]
-    if max(others) >= 25:
-        notes.append(f"**Noisy machine**: other processes used up to {max(others):.0f}% CPU during a measurement "
-                     "(see the tables); figures from such runs are pessimistic for whichever server ran then.")
-    rl = r.get("request_logging", {})
-    if rl.get("lines"):
-        notes.append(f"PypiForge wrote {rl['lines']:,} `Request starting` log lines ({rl['bytes'] / 1e6:.0f} MB of console log) "
-                     f"during the wrk runs (~{rl['requests']:,} requests counted by wrk, warm-ups not counted): "
-                     "ASP.NET Core's per-request Information logs are on by default, a console access log in effect, "
-                     "while nginx ran with `access_log off`.")
-    else:
-        notes.append("PypiForge wrote no per-request log lines during the wrk runs.")
-    for kind in ("first", "restart"):
-        for run in r["startup"][kind]:
-            cat = run["catalog"]
-            if cat is None:
-                notes.append(f"{kind} start: no 'Catalog loaded' line found in the server log.")
-            elif kind == "restart" and cat["inspected"]:
-                notes.append(f"restart re-inspected {cat['inspected']} files although the state was persisted.")
-    first = r["startup"]["first"]
-    restart = r["startup"]["restart"]
-    if first and first[0]["catalog"]:
-        load = statistics.median(x["catalog"]["load_ms"] for x in first if x["catalog"]) / 1000
-        notes.append(f"First start: the catalog load itself takes {load:.1f} s of the "
-                     f"{statistics.median(x['seconds'] for x in first):.1f} s; Kestrel only listens after it "
-                     "(the catalog loads in the hosted service's StartAsync).")
-    if restart and restart[0]["catalog"]:
-        load = statistics.median(x["catalog"]["load_ms"] for x in restart if x["catalog"]) / 1000
-        empty = statistics.median(x["seconds"] for x in r["startup"]["empty"])
-        notes.append(f"Restart: catalog load {load:.2f} s (reusing the state file) on top of a {empty:.2f} s "
-                     "empty-root start of the host.")
-    first_median = statistics.median(x["seconds"] for x in first) if first else None
-    restart_median = statistics.median(x["seconds"] for x in restart) if restart else None
-    for row in r.get("diagnostics", []):
-        base = first_median if row["label"].startswith("first") else restart_median
-        median = statistics.median(x["seconds"] for x in row["runs"])
-        rss = statistics.median(x["rss_mb"] for x in row["runs"])
-        base_rss = (statistics.median(x["rss_mb"] for x in (first if row["label"].startswith("first") else restart))
-                    if (first and restart) else None)
-        if base:
-            notes.append(f"Diagnostic, {row['label']}: median {median:.2f} s against {base:.2f} s with the defaults; "
-                         f"RSS at ready {rss:.0f} MiB against {base_rss:.0f} MiB.")
-    ct = r.get("content_types", {})
-    if ct:
-        notes.append(f"Content-Types served (both servers): HTML `{ct.get('index.html')}`, JSON `{ct.get('index.json')}`.")
-    notes.append(f"Pre-rendering all {2 * r['settings']['projects'] + 2} index pages through PypiForge took "
-                 f"{r['prerender_s']:.1f} s; it also filled PypiForge's own page cache before wrk ran, "
-                 "so both servers answer from ready pages.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@
 #   bench/run.sh --regen      regenerate the cached corpus first
 #   bench/run.sh --worktree   build the work tree as it is (default: a snapshot of HEAD;
 #                             --rev REV for another commit)
+#   bench/run.sh --with-builds  also serving while builds run: bench/serve-during-builds.sh after the
+#                             other phases (its own build of server and agent, then 3 x 30 s; needs root,
+#                             bwrap, the cached sdists); without it the report quotes the latest
+#                             bench/results/serve-during-builds-*.md, labelled as an earlier run
 #   bench/run.sh --help       every option (the others go to bench/bench.py)
 #
 # Work dir (corpus, server build, nginx config, logs): $PYPIFORGE_BENCH_WORK, default
@@ -25,6 +29,7 @@ python="${PYTHON:-python3}"
 # --worktree for the work tree as it is (to measure a change before committing it).
 rev="HEAD"
 use_worktree=0
+with_builds=0
 pass=()
 while (($#)); do
     case "$1" in
@@ -33,6 +38,10 @@ while (($#)); do
             exec "$python" "$here/bench.py" --work "$work" --dll none --help
             ;;
         --worktree) use_worktree=1 ;;
+        --with-builds)
+            with_builds=1
+            pass+=("$1")
+            ;;
         --rev)
             [[ $# -ge 2 ]] || { echo "bench/run.sh: --rev needs a commit" >&2; exit 2; }
             rev="$2"
@@ -51,6 +60,10 @@ if ((${#missing[@]})); then
     echo "bench/run.sh: missing tools: ${missing[*]} (Debian: apt-get install nginx-light wrk)" >&2
     exit 1
 fi
+# --with-builds needs more (root, bwrap, the sdists): say so now, not after the other phases.
+if ((with_builds)); then
+    "$here/serve-during-builds.sh" --check || { echo "bench/run.sh: --with-builds cannot run (see above)" >&2; exit 1; }
+fi
 
 mkdir -p "$work/logs"
 work="$(cd "$work" && pwd)"
@@ -65,7 +78,8 @@ cleanup() {
     trap - EXIT INT TERM HUP
     if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2>/dev/null; then
         kill -TERM "$bench_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do
+        # Up to 40 s: with --with-builds its child stops a server and two build loops first.
+        for _ in $(seq 1 400); do
             kill -0 "$bench_pid" 2>/dev/null || break
             sleep 0.1
         done
@@ -92,6 +106,7 @@ if ((use_worktree)); then
     source_dir="$repo"
     dirty=$(git -C "$repo" status --porcelain -- src | wc -l)
     source_desc="work tree at $(git -C "$repo" rev-parse --short HEAD), $dirty uncommitted paths under src/"
+    builds_source="worktree"
 else
     commit=$(git -C "$repo" rev-parse --verify --short "$rev^{commit}")
     source_dir="$work/source/$commit"
@@ -102,6 +117,7 @@ else
         touch "$source_dir/.complete"
     fi
     source_desc="commit $commit"
+    builds_source="$commit"
 fi
 echo "[$(date +%H:%M:%S)] building src/Server (Release) from the $source_desc into $work/build"
 if ! timeout 600 dotnet build -c Release "$source_dir/src/Server" --artifacts-path "$work/build" -nologo -v quiet \
@@ -115,7 +131,7 @@ dll="$work/build/bin/Server/release/PypiForge.Server.dll"
 
 # The driver runs in the background so that a signal reaches this shell's trap at once.
 "$python" "$here/bench.py" --work "$work" --dll "$dll" --repo "$repo" --pidfile "$pidfile" \
-    --source "$source_desc" ${pass[@]+"${pass[@]}"} &
+    --source "$source_desc" --builds-source "$builds_source" ${pass[@]+"${pass[@]}"} &
 bench_pid=$!
 status=0
 wait "$bench_pid" || status=$?

@@ -11,7 +11,9 @@
 #
 #   bench/serve-during-builds.sh              three phases of 30 s each
 #   bench/serve-during-builds.sh --quick      10 s each, report in the work dir only
-#   options: --worktree (build the work tree as it is; default a snapshot of HEAD), --rev REV, --seconds N
+#   options: --worktree (build the work tree as it is; default a snapshot of HEAD), --rev REV, --seconds N,
+#            --report FILE (write the report there instead), --check (only check what it needs, then exit)
+#   bench/run.sh --with-builds runs it after its own phases and puts its figures in that report's targets.
 #
 # Needs root (the sandbox's uids), dotnet, bwrap, wrk, and the sdists in $PYPIFORGE_SDIST_CACHE (default
 # /var/cache/pypiforge/bench-sdists; run bench/build-sandbox.sh --quick --no-foreign once to fetch them).
@@ -23,15 +25,16 @@ repo="$(dirname "$here")"
 work="${PYPIFORGE_BENCH_WORK:-/tmp/pypiforge-bench-serve}"
 sdists="${PYPIFORGE_SDIST_CACHE:-/var/cache/pypiforge/bench-sdists}"
 python="${PYTHON:-python3}"
-rev="HEAD" use_worktree=0 seconds=30 quick=0
+rev="HEAD" use_worktree=0 seconds=30 quick=0 report="" check_only=0
 while (($#)); do
     case "$1" in
         -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
         --worktree) use_worktree=1 ;;
         --quick) seconds=10 quick=1 ;;
-        --rev | --seconds)
+        --check) check_only=1 ;;
+        --rev | --seconds | --report)
             [[ $# -ge 2 ]] || { echo "bench/serve-during-builds.sh: $1 needs a value" >&2; exit 2; }
-            case "$1" in --rev) rev="$2" ;; --seconds) seconds="$2" ;; esac
+            case "$1" in --rev) rev="$2" ;; --seconds) seconds="$2" ;; --report) report="$2" ;; esac
             shift
             ;;
         *) echo "bench/serve-during-builds.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -47,6 +50,7 @@ done
 ls "$sdists"/crcmod-*.tar.* "$sdists"/MarkupSafe-*.tar.* >/dev/null 2>&1 \
     || die "no crcmod and MarkupSafe sdists in $sdists; fetch them with: bench/build-sandbox.sh --quick --no-foreign"
 ls /usr/share/python-wheels/wheel-*.whl >/dev/null 2>&1 || die "no Debian wheel .whl; apt-get install python3-wheel-whl"
+((check_only)) && exit 0
 
 mkdir -p "$work/logs"
 work="$(cd "$work" && pwd)"
@@ -71,8 +75,10 @@ for project in Server Agent; do
 done
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-report="$repo/bench/results/serve-during-builds-$stamp.md"
-((quick)) && report="$work/serve-during-builds-quick-$stamp.md"
+if [[ -z "$report" ]]; then
+    report="$repo/bench/results/serve-during-builds-$stamp.md"
+    ((quick)) && report="$work/serve-during-builds-quick-$stamp.md"
+fi
 mkdir -p "$(dirname "$report")"
 exec "$python" "$here/serve_during_builds.py" --work "$work" --sdists "$sdists" --seconds "$seconds" \
     --server "$work/build/bin/Server/release/PypiForge.Server.dll" --agent "$work/build/bin/Agent/release/PypiForge.Agent.dll" \

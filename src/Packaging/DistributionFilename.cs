@@ -12,7 +12,8 @@ public abstract record DistributionFilename(string FileName, string Project, str
     /// <summary>Longest file name accepted, the common file-system limit.</summary>
     public const int MaxLength = 255;
 
-    public string NormalizedProject => ProjectName.Normalize(Project);
+    /// <summary>The PEP 503 name, computed once: the catalog groups and looks up files by it on every change and request.</summary>
+    public string NormalizedProject { get; } = ProjectName.Normalize(Project);
 
     /// <summary>
     /// Parses a wheel (<c>.whl</c>), egg (<c>.egg</c>) or sdist (<c>.tar.gz</c>, <c>.zip</c>,

@@ -73,8 +73,23 @@ public sealed class PackageVersion : IComparable<PackageVersion>, IEquatable<Pac
     /// implicit post-releases (<c>1.0-1</c>). Fails for invalid text and for numbers too large
     /// for <see cref="long"/> (an epoch for <see cref="int"/>).
     /// </summary>
-    public static bool TryParse(string? text, [NotNullWhen(true)] out PackageVersion? version) =>
-        PackageVersionParser.TryParse(text, out version);
+    public static bool TryParse(string? text, [NotNullWhen(true)] out PackageVersion? version)
+    {
+        // Versions are immutable and the same texts come back for every file of a release and at every start (the catalog
+        // parses each file name's version): parsed ones are kept, up to MaxRemembered texts.
+        if (text is not null && Remembered.TryGetValue(text, out version))
+            return true;
+
+        if (!PackageVersionParser.TryParse(text, out version))
+            return false;
+
+        if (Remembered.Count < MaxRemembered)
+            Remembered.TryAdd(version.Original, version);
+        return true;
+    }
+
+    private const int MaxRemembered = 16_384;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PackageVersion> Remembered = new(StringComparer.Ordinal);
 
     public static PackageVersion Parse(string text) =>
         TryParse(text, out var version)

@@ -20,7 +20,8 @@ public static partial class ProjectName
     public static string Normalize(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return SeparatorRuns().Replace(name, "-").ToLowerInvariant();
+        // Most names are already normal (lower case, single '-' separators): the same string, nothing allocated.
+        return IsAlreadyNormal(name) ? name : SeparatorRuns().Replace(name, "-").ToLowerInvariant();
     }
 
     /// <summary>
@@ -39,6 +40,20 @@ public static partial class ProjectName
     /// name with <c>-</c> replaced by <c>_</c>, so that <c>-</c> can separate the fields.
     /// </summary>
     public static string ToFileNameComponent(string name) => Normalize(name).Replace('-', '_');
+
+    // Only ASCII lower-case letters, digits and single '-': what the replacement and lower-casing leave unchanged.
+    private static bool IsAlreadyNormal(string name)
+    {
+        var previous = '\0';
+        foreach (var c in name)
+        {
+            if (c == '-' ? previous == '-' : !char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c))
+                return false;
+            previous = c;
+        }
+
+        return true;
+    }
 
     [GeneratedRegex("[-_.]+", RegexOptions.CultureInvariant)]
     private static partial Regex SeparatorRuns();

@@ -49,14 +49,15 @@ public sealed partial record WheelFilename : DistributionFilename
         var (project, version) = (parts[0], parts[1]);
         var buildTag = parts.Length == 6 ? parts[2] : null;
         if (!ProjectName.IsValid(project)
-            || !PackageVersion.TryParse(version, out _)
+            || !PackageVersion.TryParse(version, out var parsedVersion)
             || (buildTag is not null && !BuildTagPattern().IsMatch(buildTag))
             || TagSets.Of(parts[^3], parts[^2], parts[^1]) is not { } tags)
         {
             return false;
         }
 
-        result = new WheelFilename(fileName, project, version, buildTag, tags);
+        // The parsed version's text is the one kept for every file of that version.
+        result = new WheelFilename(fileName, project, parsedVersion.Original, buildTag, tags);
         return true;
     }
 

@@ -22,9 +22,23 @@ public sealed class ProjectNameSpecs
     [InlineData("typing_extensions", "typing-extensions")]
     [InlineData("a__b..c", "a-b-c")]
     [InlineData("pip", "pip")]
+    [InlineData("a--b", "a-b")]
+    [InlineData("-a-", "-a-")]
+    [InlineData("a-", "a-")]
+    [InlineData("", "")]
+    [InlineData("ǅungla", "ǆungla")]
     public void Normalize_lowercases_and_collapses_separator_runs(string name, string expected)
     {
         Assert.Equal(expected, ProjectName.Normalize(name));
+    }
+
+    [Theory]
+    [InlineData("pip")]
+    [InlineData("friendly-bard")]
+    [InlineData("proj0001")]
+    public void A_name_already_normal_is_returned_as_it_is(string name)
+    {
+        Assert.Same(name, ProjectName.Normalize(name));
     }
 
     [Theory]

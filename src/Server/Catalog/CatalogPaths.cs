@@ -26,15 +26,23 @@ public static class CatalogPaths
     /// <summary>True when any segment is hidden (dotfile or dot-folder, which includes the state folder).</summary>
     public static bool IsHidden(string relativePath)
     {
-        foreach (var segment in relativePath.Split('/'))
+        // Every segment: none empty, none starting with '.'. Checked for every file of every walk, so without splitting.
+        var rest = relativePath.AsSpan();
+        while (true)
         {
-            if (segment.Length == 0 || segment[0] == '.')
+            if (rest.IsEmpty || rest[0] == '.')
             {
                 return true;
             }
-        }
 
-        return false;
+            var slash = rest.IndexOf('/');
+            if (slash < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(slash + 1)..];
+        }
     }
 
     // Extensions of the distribution formats the index recognises (a file with one of these that does not parse is reported).
@@ -135,8 +143,9 @@ public static class CatalogPaths
     }
 
     /// <summary>Walks the root for distribution candidates, skipping hidden folders and never entering linked folders
-    /// (no cycles, no escape). Linked files are returned, so the caller can report them (<see cref="IsLink"/>).</summary>
-    public static IEnumerable<(string RelativePath, FileInfo Info)> Walk(string root)
+    /// (no cycles, no escape). Linked files are returned, so the caller can report them (<see cref="WalkedFile.IsLink"/>).
+    /// What each file needs is taken from the directory entry itself: no object per file beyond its path.</summary>
+    public static IEnumerable<WalkedFile> Walk(string root)
     {
         var options = new EnumerationOptions
         {
@@ -150,18 +159,33 @@ public static class CatalogPaths
             yield break;
         }
 
-        var files = new FileSystemEnumerable<FileInfo>(root, static (ref entry) => (FileInfo)entry.ToFileSystemInfo(), options)
+        var files = new FileSystemEnumerable<WalkedFile>(root, static (ref entry) => new WalkedFile(
+                RelativeOf(ref entry),
+                entry.Length,
+                entry.LastWriteTimeUtc,
+                (entry.Attributes & FileAttributes.ReparsePoint) != 0), options)
         {
             ShouldIncludePredicate = static (ref entry) => !entry.IsDirectory,
             ShouldRecursePredicate = static (ref entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
-        foreach (var info in files)
+        foreach (var file in files)
         {
-            var relative = ToRelative(root, info.FullName);
-            if (relative is not null && !IsHidden(relative))
+            if (!IsHidden(file.RelativePath))
             {
-                yield return (relative, info);
+                yield return file;
             }
         }
     }
+
+    // The entry's folder is the root or below it (the enumeration never leaves the root): its path after the root, then the name.
+    private static string RelativeOf(ref FileSystemEntry entry)
+    {
+        var folder = entry.Directory[entry.RootDirectory.Length..].TrimStart(Path.DirectorySeparatorChar);
+        var relative = folder.IsEmpty ? entry.FileName.ToString() : string.Concat(folder, "/", entry.FileName);
+        return Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
 }
+
+/// <summary>A file the walk found: its root-relative path ('/' separators), size and time as the directory entry gives
+/// them (a link's own), and whether it is a symbolic link.</summary>
+public readonly record struct WalkedFile(string RelativePath, long Length, DateTimeOffset LastWriteTimeUtc, bool IsLink);

@@ -280,14 +280,14 @@ public sealed class CatalogSynchronizer : BackgroundService
         await ApplyAsync(work, removed, initial: false, cancellationToken);
     }
 
-    private List<(string Relative, FileInfo Info, DistributionFilename? Name)> WalkCandidates()
+    private List<(WalkedFile File, DistributionFilename? Name)> WalkCandidates()
     {
-        var candidates = new List<(string Relative, FileInfo Info, DistributionFilename? Name)>();
-        foreach (var (relative, info) in CatalogPaths.Walk(root))
+        var candidates = new List<(WalkedFile File, DistributionFilename? Name)>();
+        foreach (var file in CatalogPaths.Walk(root))
         {
-            if (CatalogPaths.IsCandidate(relative, out var name))
+            if (CatalogPaths.IsCandidate(file.RelativePath, out var name))
             {
-                candidates.Add((relative, info, name));
+                candidates.Add((file, name));
             }
         }
 
@@ -297,15 +297,16 @@ public sealed class CatalogSynchronizer : BackgroundService
     private async Task ReconcileAsync(
         bool initial,
         CancellationToken cancellationToken,
-        List<(string Relative, FileInfo Info, DistributionFilename? Name)>? candidates = null)
+        List<(WalkedFile File, DistributionFilename? Name)>? candidates = null)
     {
         var started = Stopwatch.GetTimestamp();
         var work = new List<(string Full, string Relative, DistributionFilename? Name)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var packLength = store.MetadataPackLength;
         var parsedNames = new Dictionary<string, DistributionFilename>(StringComparer.Ordinal);
-        foreach (var (relative, info, name) in candidates ?? WalkCandidates())
+        foreach (var (file, name) in candidates ?? WalkCandidates())
         {
+            var relative = file.RelativePath;
             seen.Add(relative);
             if (name is not null)
             {
@@ -313,14 +314,14 @@ public sealed class CatalogSynchronizer : BackgroundService
             }
 
             var reusable = writer.Known.TryGetValue(relative, out var previous)
-                && previous.Matches(info.Length, info.LastWriteTimeUtc)
-                && (previous.Error is not null || !CatalogPaths.IsLink(info))
+                && previous.Matches(file.Length, file.LastWriteTimeUtc)
+                && (previous.Error is not null || !file.IsLink)
                 && (previous.Error is not null || previous.Sha256 is not null)
                 && (previous.Error is not null || previous.MetadataSha256 is null
                     || (previous.MetadataOffset >= 0 && previous.MetadataLength >= 0 && previous.MetadataOffset + previous.MetadataLength <= packLength));
             if (!reusable)
             {
-                work.Add((info.FullName, relative, name));
+                work.Add((Path.Combine(root, relative), relative, name));
             }
         }
 

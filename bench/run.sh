@@ -5,6 +5,8 @@
 #                             the results section of docs/benchmarks.md
 #   bench/run.sh --quick      smoke run (~2 min), docs untouched
 #   bench/run.sh --regen      regenerate the cached corpus first
+#   bench/run.sh --jit        measure a plain `dotnet build` (default: published as the Dockerfile does,
+#                             ReadyToRun)
 #   bench/run.sh --worktree   build the work tree as it is (default: a snapshot of HEAD;
 #                             --rev REV for another commit)
 #   bench/run.sh --with-builds  also serving while builds run: bench/serve-during-builds.sh after the
@@ -29,15 +31,17 @@ python="${PYTHON:-python3}"
 # --worktree for the work tree as it is (to measure a change before committing it).
 rev="HEAD"
 use_worktree=0
+use_jit=0
 with_builds=0
 pass=()
 while (($#)); do
     case "$1" in
         -h | --help)
-            echo "bench/run.sh [--rev REV | --worktree] [options of bench/bench.py below]"
+            echo "bench/run.sh [--rev REV | --worktree] [--jit] [options of bench/bench.py below]"
             exec "$python" "$here/bench.py" --work "$work" --dll none --help
             ;;
         --worktree) use_worktree=1 ;;
+        --jit) use_jit=1 ;;
         --with-builds)
             with_builds=1
             pass+=("$1")
@@ -119,14 +123,25 @@ else
     source_desc="commit $commit"
     builds_source="$commit"
 fi
-echo "[$(date +%H:%M:%S)] building src/Server (Release) from the $source_desc into $work/build"
-if ! timeout 600 dotnet build -c Release "$source_dir/src/Server" --artifacts-path "$work/build" -nologo -v quiet \
-    >"$work/logs/build.log" 2>&1; then
+# Published as the Dockerfile and docs/deploy.md publish it: Release, compiled ahead of time (ReadyToRun) for this
+# machine's runtime, framework-dependent. --jit measures a plain `dotnet build` instead (the start-up JIT compiles).
+if ((use_jit)); then
+    build_cmd=(dotnet build -c Release "$source_dir/src/Server" --artifacts-path "$work/build-jit")
+    dll="$work/build-jit/bin/Server/release/PypiForge.Server.dll"
+    build_desc="dotnet build, JIT"
+else
+    build_cmd=(dotnet publish -c Release "$source_dir/src/Server" --use-current-runtime --self-contained false
+        -p:PublishReadyToRun=true --artifacts-path "$work/build")
+    dll="$work/build/publish/Server/release/PypiForge.Server.dll"
+    build_desc="dotnet publish, ReadyToRun"
+fi
+source_desc="$source_desc ($build_desc)"
+echo "[$(date +%H:%M:%S)] building src/Server (Release, $build_desc) from the $source_desc into $work"
+if ! timeout 600 "${build_cmd[@]}" -nologo -v quiet >"$work/logs/build.log" 2>&1; then
     tail -n 40 "$work/logs/build.log" >&2
     echo "bench/run.sh: the server did not build (full log: $work/logs/build.log)" >&2
     exit 1
 fi
-dll="$work/build/bin/Server/release/PypiForge.Server.dll"
 [[ -f "$dll" ]] || { echo "bench/run.sh: no $dll after the build" >&2; exit 1; }
 
 # The driver runs in the background so that a signal reaches this shell's trap at once.

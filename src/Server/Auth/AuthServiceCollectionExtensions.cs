@@ -19,14 +19,23 @@ public static class AuthServiceCollectionExtensions
         services.AddHostedService<AuthFilesCheck>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResults>();
-        services.AddAuthentication(PypiForgeAuthenticationHandler.SchemeName)
+        // No default scheme to authenticate with: credentials are read only where a policy names the scheme (below), so
+        // a public page or download costs no authentication at all, and credentials pip sends with every request of a
+        // public index (user:password@host) are not checked (a bcrypt each) where nothing asks for them. Challenges
+        // and refusals still go to this scheme.
+        // The documented switch that stops ASP.NET Core from making the only scheme the default one (since .NET 7).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication(options =>
+            {
+                options.DefaultChallengeScheme = PypiForgeAuthenticationHandler.SchemeName;
+                options.DefaultForbidScheme = PypiForgeAuthenticationHandler.SchemeName;
+            })
             .AddScheme<AuthenticationSchemeOptions, PypiForgeAuthenticationHandler>(PypiForgeAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>
         {
             foreach (var permission in new[] { Permissions.Read, Permissions.Upload, Permissions.Build, Permissions.Agent, Permissions.Admin })
             {
-                // Each policy names the scheme, so credentials are read only where a policy asks for them (no
-                // UseAuthentication middleware on the hot path of public index pages).
+                // Each policy names the scheme: the only place credentials are read.
                 options.AddPolicy(PermissionNames.Format(permission), policy => policy
                     .AddAuthenticationSchemes(PypiForgeAuthenticationHandler.SchemeName)
                     .AddRequirements(new PermissionRequirement(permission)));

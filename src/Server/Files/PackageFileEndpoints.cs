@@ -39,7 +39,7 @@ public static class PackageFileEndpoints
 
         if (catalog.TryGetFile(path, out var file))
         {
-            return Quarantined(statuses, file) ?? Serve(context, options.Value.RootPath, path, ContentTypeOf(file.FileName), file.LastWriteUtc, file.Sha256);
+            return Quarantined(statuses, file) ?? Serve(context, options.Value.RootPath, file);
         }
 
         if (path.EndsWith(MetadataSuffix, StringComparison.Ordinal)
@@ -72,21 +72,26 @@ public static class PackageFileEndpoints
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project quarantined", detail: $"Not served: {quarantined.Refusal}.")
             : null;
 
-    private static IResult Serve(HttpContext context, string root, string path, string contentType, DateTimeOffset lastModified, string sha256)
+    private static IResult Serve(HttpContext context, string root, CatalogFile file)
     {
-        // Removed, or swapped for a symbolic link, after the catalog saw it; the watcher drops it from the index in a moment.
-        var stream = CatalogPaths.OpenUnlinked(root, path, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (stream is null)
+        // Removed, swapped for a link, or changed after the catalog saw it; the watcher updates the index in a moment.
+        var refusal = ServedFile.TryOpen(root, file.RelativePath, file.Size, out var handle);
+        if (refusal != ServedFile.Refusal.None)
         {
-            return NotFound("The file was removed from the package folder, or replaced by a symbolic link (links are never served).");
+            return NotFound(refusal switch
+            {
+                ServedFile.Refusal.Linked => "The file was replaced by a symbolic link, or lies in a linked folder (links are never served).",
+                ServedFile.Refusal.Changed => "The file changed since it was indexed (its size or type differs); the index lists it again once it has been read anew.",
+                _ => "The file was removed from the package folder.",
+            });
         }
 
         context.Response.Headers.CacheControl = ImmutableCaching;
         return TypedResults.Stream(
-            stream,
-            contentType,
-            lastModified: lastModified,
-            entityTag: new EntityTagHeaderValue($"\"{sha256}\""),
+            new PackageFileStream(handle!, file.Size),
+            ContentTypeOf(file.FileName),
+            lastModified: file.LastWriteUtc,
+            entityTag: new EntityTagHeaderValue($"\"{file.Sha256}\""),
             enableRangeProcessing: true);
     }
 

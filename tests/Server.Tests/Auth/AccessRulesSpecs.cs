@@ -82,10 +82,38 @@ public sealed class AccessRulesSpecs : IDisposable
         Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, grpc.StatusCode);
         Assert.True(await ServerHost.EventuallyAsync(async () =>
         {
-            using var retry = await GetAsync(server, "/simple/", "alice", "right-pw-7781");
-            return retry.StatusCode == HttpStatusCode.OK;
+            // A page that reads credentials (a public page does not look at them, so it would say nothing here).
+            using var retry = await GetAsync(server, "/hangfire", "alice", "right-pw-7781");
+            return retry.StatusCode != HttpStatusCode.TooManyRequests;
         }, TimeSpan.FromSeconds(15)), "the client stayed blocked after the window");
         Assert.DoesNotContain(server.Logs.Messages(), m => m.Contains("-pw-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Public_pages_and_downloads_do_not_read_credentials_so_wrong_ones_there_count_as_no_failed_sign_in()
+    {
+        // pip sends the credentials of an index URL (http://user:password@host/simple/) with every request, pages and
+        // files alike: where nothing needs them they are not checked, neither costing a hash nor counting as failures.
+        var root = Path.Combine(folder, "root");
+        TestDists.Wheel(root, "public-read", "1.0");
+        var htpasswd = await UploadClient.HtpasswdAsync(folder, ("alice", "right-pw-7781", "B"));
+        await using var server = await ServerHost.StartAsync(root, "--htpasswd", htpasswd, "--Auth:TrustLoopback", "Never",
+            "--Auth:MaxFailedLogins", "2", "--Auth:FailedLoginWindow", "00:10:00");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/simple/", "/simple/public-read/", "/packages/public_read-1.0-py3-none-any.whl", "/simple/public-read/" })
+        {
+            using var wrong = await GetAsync(server, path, "alice", "wrong-pw-1234");
+            statuses.Add(wrong.StatusCode);
+        }
+
+        using var stillAllowed = await GetAsync(server, "/hangfire", "alice", "right-pw-7781");
+        using var wrongWhereChecked = await GetAsync(server, "/hangfire", "alice", "wrong-pw-1234");
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, stillAllowed.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, stillAllowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongWhereChecked.StatusCode);
     }
 
     [Fact]

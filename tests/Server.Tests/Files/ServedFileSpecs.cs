@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using PypiForge.Server.Files;
 using PypiForge.Server.Tests.Support;
 
 namespace PypiForge.Server.Tests.Files;
@@ -97,6 +98,61 @@ public sealed class ServedFileSpecs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, fifo.StatusCode);
         Assert.Contains("changed since it was indexed", await fifo.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, directory.StatusCode);
+    }
+
+    // Each way of refusing links, on real files: openat2 (the default here), open + readlink of the descriptor (kernels
+    // or containers without openat2), checks by path (no /proc). One server cannot be made to take the other two.
+    [Theory]
+    [InlineData("Openat2")]
+    [InlineData("OpenAndReadlink")]
+    [InlineData("ByPath")]
+    public async Task Every_way_of_opening_refuses_the_same_things(string way)
+    {
+        var method = Enum.Parse<ServedFile.Method>(way);
+        var root = Path.Combine(parent, "by-" + method);
+        var real = Path.Combine(parent, "real-" + method);
+        Directory.CreateDirectory(Path.Combine(real, "sub"));
+        Directory.CreateSymbolicLink(root, real);
+        var size = WriteFile(Path.Combine(real, "sub", "plain.whl"), "plain bytes");
+        WriteFile(Path.Combine(real, "sub", "grown.whl"), "grown bytes and more");
+        Directory.CreateDirectory(Path.Combine(real, "sub", "folder.whl"));
+        File.CreateSymbolicLink(Path.Combine(real, "sub", "link.whl"), Path.Combine(real, "sub", "plain.whl"));
+        Directory.CreateSymbolicLink(Path.Combine(real, "linked"), Path.Combine(real, "sub"));
+        using (var mkfifo = Process.Start("mkfifo", [Path.Combine(real, "sub", "fifo.whl")]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        ServedFile.Refusal Open(string path)
+        {
+            var refusal = ServedFile.TryOpen(root, path, size, method, out var handle);
+            Assert.Equal(refusal == ServedFile.Refusal.None, handle is not null);
+            handle?.Dispose();
+            return refusal;
+        }
+
+        var opened = ServedFile.TryOpen(root, "sub/plain.whl", size, method, out var plain);
+        await using (var stream = new PackageFileStream(plain!, size))
+        {
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            Assert.Equal("plain bytes", System.Text.Encoding.UTF8.GetString(copy.ToArray()));
+        }
+
+        Assert.Equal(ServedFile.Refusal.None, opened);
+        Assert.Equal(ServedFile.Refusal.Linked, Open("sub/link.whl"));
+        Assert.Equal(ServedFile.Refusal.Linked, Open("linked/plain.whl"));
+        Assert.Equal(ServedFile.Refusal.Changed, Open("sub/grown.whl"));
+        Assert.Equal(ServedFile.Refusal.Changed, Open("sub/folder.whl"));
+        Assert.Equal(ServedFile.Refusal.Changed, Open("sub/fifo.whl"));
+        Assert.Equal(ServedFile.Refusal.Missing, Open("sub/gone.whl"));
+        Assert.Equal(ServedFile.Refusal.Missing, Open("nowhere/plain.whl"));
+    }
+
+    private static long WriteFile(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        return new FileInfo(path).Length;
     }
 
     [Fact]

@@ -20,4 +20,7 @@ internal static partial class HostingLog
           builds:     {Builders}
         """)]
     public static partial void Started(ILogger logger, string version, string indexUrls, string uploadUrls, string grpcUrls, string dashboardUrls, string root, string state, string builders);
+
+    [LoggerMessage(703, LogLevel.Debug, "Idle after a busy spell: one full collection, resident memory {Before} MiB -> {After} MiB")]
+    public static partial void MemoryReturned(ILogger logger, long before, long after);
 }

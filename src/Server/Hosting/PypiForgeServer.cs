@@ -81,6 +81,7 @@ public static class PypiForgeServer
         builder.Services.AddProblemDetails();
         builder.Services.AddPypiForgeAuth(builder.Configuration);
         builder.Services.AddHostedService<LeftoverCleanup>();
+        builder.Services.AddHostedService<IdleMemoryReturn>();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddSimpleIndex();
         builder.Services.AddUploads(builder.Configuration);
@@ -144,15 +145,7 @@ public static class PypiForgeServer
         }
 
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Log(app.Services));
-        // Start-up's garbage over a large folder (the walk, the state file, parsed names: tens of MB at 40,000 files) would
-        // stay committed until a full collection that a quiet index may never need. Return it once, after the first
-        // answer is possible, off the start-up path (measured in docs/benchmarks.md, "Memory"); small folders leave little.
-        var catalog = app.Services.GetRequiredService<PackageCatalog>();
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            if (catalog.Current.FileCount >= 10_000)
-                ThreadPool.QueueUserWorkItem(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
-        });
+        // Start-up's garbage over a large folder, like a busy spell's, is returned once the server is idle (IdleMemoryReturn).
         try
         {
             await app.RunAsync();

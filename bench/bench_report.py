@@ -94,10 +94,12 @@ def read_builds_report(path, repo, this_run):
     title = re.search(r"^# Serving while builds run \((.*?)\)\s*$", text, re.M)
     source = re.search(r"^Source: (.*?)\. `wrk", text, re.M)
     raw = re.search(r"^Raw: (\[.*\])\s*$", text, re.M)
+    scheduling = re.search(r"Scheduling: (.*?)\.\s*$", text, re.M)
     if not raw:
         return {"this_run": this_run, "file": shown_path(path, repo), "error": "no `Raw:` line in the report"}
     return {"this_run": this_run, "file": shown_path(path, repo), "date": title.group(1) if title else "?",
-            "source": source.group(1) if source else "?", "phases": json.loads(raw.group(1))}
+            "source": source.group(1) if source else "?", "phases": json.loads(raw.group(1)),
+            "scheduling": scheduling.group(1) if scheduling else None}
 
 
 def latest_builds_report(results_dir, repo):
@@ -395,10 +397,13 @@ def add_builds(add, builds):
         add("")
         return
     idle = phase(builds, "idle")
-    add("| phase | build priority (nice, ionice -c2 -n) | req/s | vs idle | p50 | p99 | p99 vs idle | builds done | others' CPU |")
+    if builds.get("scheduling"):
+        add(f"Scheduling: {builds['scheduling']}.")
+        add("")
+    add("| phase | build priority (nice, ionice -c2 -n[, policy]) | req/s | vs idle | p50 | p99 | p99 vs idle | builds done | others' CPU |")
     add("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for p in builds["phases"]:
-        priority = f"{p['priority'][0]}, {p['priority'][1]}" if p.get("priority") else "—"
+        priority = ", ".join(p["priority"]) if p.get("priority") else "—"
         add(f"| {BUILD_PHASES.get(p['phase'], p['phase'])} | {priority} | {p['rate']:,.0f} | {p['rate'] / idle['rate']:.2f}× "
             f"| {p['p50']:.2f} ms | {p['p99']:.2f} ms | {p['p99'] / idle['p99']:.2f}× | {p['builds']} | {p['others_cpu']}% |")
     noisy = [p["phase"] for p in builds["phases"] if p["others_cpu"] > NOISY_PCT]

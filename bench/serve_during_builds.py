@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Driver of bench/serve-during-builds.sh (see there): one server, wrk on a project page, three phases."""
 import argparse
+import atexit
 import resource
 import json
 import os
@@ -105,6 +106,43 @@ def wrk(url, seconds, connections):
     return dict(rate=rate, p50=latency(50), p99=latency(99), non2xx=int(errors.group(1)) if errors else 0, raw=out)
 
 
+class CpuGroup:
+    """A cpu cgroup of this run's own for the server and the build loops, as the Docker image and a systemd service
+    (CPUWeight=, deploy/*.service) run them. Outside one, in the root group, a Linux kernel with autogroups (most
+    distributions' default) schedules each session as one unit, and a build started in a session of its own then weighs
+    as much as the whole server whatever its nice and policy; inside one, nice and SCHED_IDLE rank processes as asked."""
+
+    def __init__(self, procs, description):
+        self.procs, self.description = procs, description
+
+    @staticmethod
+    def make():
+        name = f"pypiforge-serve-bench-{os.getpid()}"
+        if os.environ.get("PYPIFORGE_BENCH_CGROUP") == "0":
+            return CpuGroup(None, "the root group, as asked (PYPIFORGE_BENCH_CGROUP=0): kernel autogroups may rank sessions, not processes")
+        for base, controllers in (("/sys/fs/cgroup/cpu", None), ("/sys/fs/cgroup", "/sys/fs/cgroup/cgroup.controllers")):
+            if not os.path.isdir(base) or (controllers and "cpu" not in open(controllers).read().split()):
+                continue
+            if controllers and "cpu" not in open(os.path.join(base, "cgroup.subtree_control")).read().split():
+                continue
+            path = os.path.join(base, name)
+            try:
+                os.mkdir(path)
+            except OSError:
+                continue
+            atexit.register(lambda: os.path.isdir(path) and os.rmdir(path))
+            return CpuGroup(os.path.join(path, "cgroup.procs"), f"server and builds in the cpu cgroup {path} (as in a container)")
+        return CpuGroup(None, "no cpu cgroup could be made: the root group, where kernel autogroups may rank sessions, not processes")
+
+    def enter(self):
+        if self.procs:
+            with open(self.procs, "w") as f:
+                f.write(str(os.getpid()))
+
+    def describe(self):
+        return self.description
+
+
 def main():
     p = argparse.ArgumentParser()
     for name in ("work", "sdists", "server", "agent", "source", "report", "corpus-tool"):
@@ -123,8 +161,10 @@ def main():
     state = os.path.join(a.work, "state")
     shutil.rmtree(state, ignore_errors=True)
     env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", PYPIFORGE_Catalog__StateDirectory=state)
+    group = CpuGroup.make()
+    log(f"scheduling: {group.describe()}")
     server = start(["dotnet", a.server, "--urls", f"http://{LOOPBACK}:{port}", "--grpc-port", "0", "--fallback", "none", "--root", corpus],
-                   os.path.join(a.work, "logs", "server.log"), env=env)
+                   os.path.join(a.work, "logs", "server.log"), env=env, preexec_fn=group.enter)
     url = f"http://{LOOPBACK}:{port}/simple/{PROJECT}/"
     deadline = time.time() + 120
     while True:
@@ -167,15 +207,17 @@ def main():
             " '--no-cache-dir', '-q', '-w', 'out', './' + sdist], check=True)\n"
             "        print('built', sdist, flush=True)\n")
 
-    phases = [("idle", None), ("builds-equal", ("0", "4")), ("builds", ("10", "7"))]
+    # (nice, ionice -c2 -n, scheduling policy): what a build got before priorities existed, then the agent's defaults.
+    phases = [("idle", None), ("builds-equal", ("0", "4", "normal")), ("builds", ("10", "7", "idle"))]
     results = []
     for name, priority in phases:
         loops = []
         if priority:
             for i, path in enumerate(scratches):
                 argv = ["dotnet", a.agent, "sandbox-run", "--scratch", path, "--Agent:Limits:Nice", priority[0],
-                        "--Agent:Limits:IoPriority", priority[1], "--", "/usr/bin/python3", "-c", loop]
-                loops.append(start(argv, os.path.join(a.work, "logs", f"{name}-loop{i}.log")))
+                        "--Agent:Limits:IoPriority", priority[1], "--Agent:Limits:IdleScheduling", str(priority[2] == "idle").lower(),
+                        "--", "/usr/bin/python3", "-c", loop]
+                loops.append(start(argv, os.path.join(a.work, "logs", f"{name}-loop{i}.log"), preexec_fn=group.enter))
             time.sleep(5)  # let both compile before measuring
             for proc in loops:
                 if proc.poll() is not None:
@@ -207,11 +249,12 @@ def main():
              f"Source: {a.source}. `wrk -t2 -c{a.connections} -d{a.seconds}s --latency` on `/simple/{PROJECT}/` (2,000 projects x 20 wheels); "
              "two loops of sandboxed `pip wheel` of crcmod and MarkupSafe during the build phases. "
              f"Machine: {os.cpu_count()} cores. CPU in % of one core over the phase: the server and build loops (their process trees), "
-             "wrk, and others (the machine's busy time minus those).", "",
-             "| phase | build priority (nice, ionice -c2 -n) | req/s | vs idle | p50 ms | p99 ms | p99 vs idle | builds done | server+builds CPU | wrk CPU | others' CPU |",
+             "wrk, and others (the machine's busy time minus those). "
+             f"Scheduling: {group.describe()}.", "",
+             "| phase | build priority (nice, ionice -c2 -n, policy) | req/s | vs idle | p50 ms | p99 ms | p99 vs idle | builds done | server+builds CPU | wrk CPU | others' CPU |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        prio = "—" if not r["priority"] else f"{r['priority'][0]}, {r['priority'][1]}"
+        prio = "—" if not r["priority"] else ", ".join(r["priority"])
         lines.append(f"| {r['phase']} | {prio} | {r['rate']:.0f} | {r['rate'] / idle['rate']:.2f}x | {r['p50']:.2f} | {r['p99']:.2f} | "
                      f"{r['p99'] / idle['p99']:.2f}x | {r['builds']} | {r['server_and_builds_cpu']}% | {r['wrk_cpu']}% | {r['others_cpu']}% |")
     busy = [r for r in results if r["others_cpu"] > 25]

@@ -15,6 +15,11 @@ public sealed class BuildLimits
     /// <summary>The build's CPU priority (nice, 0–19): above 0 the server's own requests go first.</summary>
     public int Nice { get; set; } = 10;
 
+    /// <summary>Run builds under the kernel's idle scheduling policy (SCHED_IDLE, <c>chrt --idle 0</c>): a server thread that
+    /// wakes takes the core from a build at once instead of waiting out the build's time slice, so index latency stays
+    /// near idle while builds compile. Builds then get what the server leaves (all of it when the index is quiet).</summary>
+    public bool IdleScheduling { get; set; } = true;
+
     /// <summary>The build's I/O priority in the kernel's best-effort class (ionice -c 2 -n, 0–7; 4 is a normal process's):
     /// at 7 the server's reads of the package folder go first while a build unpacks and links.</summary>
     public int IoPriority { get; set; } = 7;

@@ -113,6 +113,8 @@ public sealed partial class BuildSandbox
         var path = environment.Root is null ? null : RootSearchPath;
         var wrapped = new List<string>();
         wrapped.AddRange(["-n", options.Limits.Nice.ToString(CultureInfo.InvariantCulture)]);
+        if (options.Limits.IdleScheduling)
+            wrapped.AddRange([Tool("chrt"), "--idle", "0"]);
         wrapped.AddRange([Tool("ionice"), "-c", "2", "-n", options.Limits.IoPriority.ToString(CultureInfo.InvariantCulture)]);
         wrapped.AddRange([Tool("prlimit"), .. Rlimits(options.Limits), "--"]);
         if (environment.Linux32)
@@ -129,8 +131,23 @@ public sealed partial class BuildSandbox
 
         wrapped.Add(interpreter);
         wrapped.AddRange(arguments);
-        return new SandboxCommand(Tool("nice"), wrapped, ChildEnvironment.For(InsideScratch, path, extra), run.HostScratch);
+        if (options.Limits.Nice == 0)
+        {
+            return new SandboxCommand(Tool("nice"), wrapped, ChildEnvironment.For(InsideScratch, path, extra), run.HostScratch);
+        }
+
+        // Where the kernel groups processes by session for scheduling (autogroup, on by default on desktop and many server
+        // kernels), a task's nice only ranks it inside its own session: a build in a session of its own (the agent starts
+        // each one with setsid) would get as much CPU as the whole server, whatever its nice. The session's own nice
+        // fixes that; it is set only by a session leader, so a build sharing the agent's session leaves the agent alone.
+        return new SandboxCommand(Tool("sh"), ["-c", SessionNice, options.Limits.Nice.ToString(CultureInfo.InvariantCulture), Tool("nice"), .. wrapped],
+            ChildEnvironment.For(InsideScratch, path, extra), run.HostScratch);
     }
+
+    /// <summary>Sets the nice of the session's scheduling group (<c>/proc/self/autogroup</c>) to <c>$0</c> when this shell
+    /// leads its session, then becomes the rest of its arguments. Silent where the kernel has no autogroups.</summary>
+    internal const string SessionNice =
+        """read -r _ _ _ _ _ session _ < /proc/self/stat; if [ "$session" = "$$" ]; then { echo "$0" > /proc/self/autogroup; } 2>/dev/null; fi; exec "$@" """;
 
     private List<string> BubblewrapArguments(BuildEnvironment environment, SandboxRun run)
     {
@@ -234,7 +251,7 @@ public sealed partial class BuildSandbox
     // Makes one sandbox around /usr/bin/true, as a build would, and reports what stopped it.
     private async Task<string?> ProbeAsync()
     {
-        var missing = new[] { options.Bubblewrap, "prlimit", "nice", "ionice", "setarch" }.Where(static t => ExecutableLocator.Find(t) is null).ToList();
+        var missing = new[] { options.Bubblewrap, "prlimit", "nice", "ionice", "setarch", "sh", "chrt" }.Where(static t => ExecutableLocator.Find(t) is null).ToList();
         if (missing.Contains(options.Bubblewrap))
         {
             return $"bubblewrap ('{options.Bubblewrap}', Agent:Bubblewrap) is not installed or not on PATH. Install it (Debian: apt-get install bubblewrap), " +

@@ -97,8 +97,12 @@ public static class SandboxRunCommand
 
             using var stdout = Console.OpenStandardOutput();
             using var stderr = Console.OpenStandardError();
-            var child = Cli.Wrap(command.FileName)
-                .WithArguments(command.Arguments)
+            // In a session of its own, as a build is (PipWheelRunner): the same scheduling group and priorities.
+            var (file, arguments) = Pip.ProcessGroup.Setsid is { } setsid
+                ? (setsid, (IEnumerable<string>)[command.FileName, .. command.Arguments])
+                : (command.FileName, command.Arguments);
+            var child = Cli.Wrap(file)
+                .WithArguments(arguments)
                 .WithEnvironmentVariables(command.Environment)
                 .WithWorkingDirectory(command.WorkingDirectory)
                 .WithStandardInputPipe(PipeSource.Null)

@@ -142,6 +142,8 @@ public sealed class BuildSandboxSpecs
         using var fake = new FakeInterpreter("""
             echo "nice $(nice)"
             echo "io $(ionice)"
+            echo "session group $(cat /proc/self/autogroup)"
+            chrt -p $$
             echo "uid $(id -u)"
             grep -E '^(CapEff|NoNewPrivs):' /proc/self/status
             echo "processes $(ls /proc | grep -cE '^[0-9]+$')"
@@ -155,6 +157,9 @@ public sealed class BuildSandboxSpecs
         Assert.True(result.Succeeded, $"exit code {result.ExitCode}:\n" + await File.ReadAllTextAsync(fake.Request(work).LogPath));
         Assert.Contains("nice 7", result.LogTail);
         Assert.Contains("io best-effort: prio 6", result.LogTail);
+        // The build's session (setsid) is its own scheduling group: the group's nice is what ranks it against the server.
+        Assert.Contains(result.LogTail, static l => l.StartsWith("session group /autogroup-", StringComparison.Ordinal) && l.EndsWith(" nice 7", StringComparison.Ordinal));
+        Assert.Contains(result.LogTail, static l => l.Contains("scheduling policy: SCHED_IDLE", StringComparison.Ordinal));
         Assert.DoesNotContain("uid 0", result.LogTail);
         Assert.Contains(result.LogTail, static l => l.StartsWith("CapEff:", StringComparison.Ordinal) && l.EndsWith("0000000000000000", StringComparison.Ordinal));
         Assert.Contains(result.LogTail, static l => l.StartsWith("NoNewPrivs:", StringComparison.Ordinal) && l.EndsWith('1'));
@@ -165,6 +170,44 @@ public sealed class BuildSandboxSpecs
         Assert.Contains("HOME=/build", result.LogTail);
         Assert.Contains("TMPDIR=/build/tmp", result.LogTail);
         Assert.DoesNotContain(result.LogTail, static l => l.StartsWith("PIP_INDEX_URL=", StringComparison.Ordinal) || l.StartsWith("PYPIFORGE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task At_the_servers_own_priority_a_build_keeps_the_normal_policy_and_its_session_nice()
+    {
+        var runner = Sandboxes.Runner(Sandboxes.Bubblewrap(static o => { o.Limits.Nice = 0; o.Limits.IdleScheduling = false; }));
+        using var fake = new FakeInterpreter("""
+            echo "nice $(nice)"
+            echo "session group $(cat /proc/self/autogroup)"
+            chrt -p $$
+            """);
+        using var work = new TempDirectory();
+
+        var result = await runner.RunAsync(fake.Request(work), null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, $"exit code {result.ExitCode}");
+        Assert.Contains("nice 0", result.LogTail);
+        Assert.Contains(result.LogTail, static l => l.StartsWith("session group /autogroup-", StringComparison.Ordinal) && l.EndsWith(" nice 0", StringComparison.Ordinal));
+        Assert.Contains(result.LogTail, static l => l.Contains("scheduling policy: SCHED_OTHER", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_session_nice_step_leaves_a_session_it_does_not_lead_alone()
+    {
+        // Run from this test's own session (not a leader): the step must not renice the caller's scheduling group, which
+        // for an embedded agent is the server's.
+        var before = await File.ReadAllTextAsync("/proc/self/autogroup");
+        var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-c", PypiForge.Agent.Sandbox.BuildSandbox.SessionNice, "12", "cat", "/proc/self/autogroup" })
+            start.ArgumentList.Add(argument);
+        using var shell = System.Diagnostics.Process.Start(start)!;
+        var inside = await shell.StandardOutput.ReadToEndAsync();
+        await shell.WaitForExitAsync();
+
+        Assert.Equal(0, shell.ExitCode);
+        Assert.Equal(before, await File.ReadAllTextAsync("/proc/self/autogroup"));
+        Assert.Equal(before.Trim(), inside.Trim());
+        Assert.DoesNotContain("nice 12", inside, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,31 +7,42 @@ namespace PypiForge.Server.Hosting;
 /// once the server has allocated a good deal since it last did this and then allocates almost nothing for a few
 /// seconds, one compacting collection returns the free memory (measured in docs/benchmarks.md, "Memory": the RSS after
 /// a load falls back near the RSS before it). The collection pauses the process for tens of milliseconds, only while
-/// it is idle; the first one ends the start-up of a large catalog.
+/// it is idle. A start-up that allocated as much (the catalog of a large folder: the walk, the state file, parsed
+/// names) is collected the same way as soon as the server answers, without waiting for quiet.
 /// </summary>
-public sealed class IdleMemoryReturn(TimeProvider time, ILogger<IdleMemoryReturn> logger) : BackgroundService
+public sealed class IdleMemoryReturn(IHostApplicationLifetime lifetime, TimeProvider time, ILogger<IdleMemoryReturn> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var policy = new IdlePolicy();
-        using var timer = new PeriodicTimer(Tick, time);
         try
         {
+            // Until the server answers (the catalog is loaded by then), or stops before it ever does.
+            using (var startedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stoppingToken))
+                await Task.Delay(Timeout.InfiniteTimeSpan, startedOrStopping.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+            stoppingToken.ThrowIfCancellationRequested();
+            if (policy.ShouldCollectAfterStart(GC.GetTotalAllocatedBytes()))
+                Collect();
+
+            using var timer = new PeriodicTimer(Tick, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 if (policy.ShouldCollect(GC.GetTotalAllocatedBytes()))
-                {
-                    var before = Environment.WorkingSet;
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                    HostingLog.MemoryReturned(logger, before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
-                }
+                    Collect();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private void Collect()
+    {
+        var before = Environment.WorkingSet;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        HostingLog.MemoryReturned(logger, before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
 
     /// <summary>When to collect, from the process's allocation counter read once per tick.</summary>
@@ -49,6 +60,19 @@ public sealed class IdleMemoryReturn(TimeProvider time, ILogger<IdleMemoryReturn
         private long lastTick = -1;
         private long lastCollection;
         private int idle;
+
+        /// <summary>Once, when the server first answers: collect when start-up itself allocated enough.</summary>
+        public bool ShouldCollectAfterStart(long allocated)
+        {
+            lastTick = allocated;
+            if (allocated < Worthwhile)
+            {
+                return false;
+            }
+
+            lastCollection = allocated;
+            return true;
+        }
 
         public bool ShouldCollect(long allocated)
         {

@@ -49,6 +49,18 @@ public sealed class IdleMemoryReturnSpecs
         Assert.Equal([false, false, false, true], large);
     }
 
+    [Fact]
+    public void A_large_start_up_is_collected_at_once_and_counts_as_the_last_collection()
+    {
+        var large = new IdleMemoryReturn.IdlePolicy();
+        var small = new IdleMemoryReturn.IdlePolicy();
+
+        Assert.True(large.ShouldCollectAfterStart(300 * MiB));
+        Assert.DoesNotContain(true, Run(large, 310 * MiB, 310 * MiB, 310 * MiB, 310 * MiB));
+        Assert.False(small.ShouldCollectAfterStart(20 * MiB));
+        Assert.Equal([false, false, false, true, false], Run(small, 130 * MiB, 130 * MiB, 130 * MiB, 130 * MiB, 130 * MiB));
+    }
+
     private static bool[] Run(IdleMemoryReturn.IdlePolicy policy, params long[] allocated) =>
         allocated.Select(policy.ShouldCollect).ToArray();
 }

@@ -46,6 +46,7 @@ BUILD_PHASES = {
     "idle": "idle",
     "builds-equal": "two builds at the server's own priority",
     "builds": "two builds at the agent's defaults (the target)",
+    "idle-again": "idle again, after the builds",
 }
 
 
@@ -110,6 +111,19 @@ def latest_builds_report(results_dir, repo):
 
 def phase(builds, name):
     return next((p for p in builds.get("phases") or [] if p["phase"] == name), None)
+
+
+def idle_reference(builds):
+    """Idle at its best over the report's idle phases (reports since 2026-12-04 measure idle before and after the
+    builds): the highest rate and the lowest p99, the stricter reference for the builds phases. None without one."""
+    idles = [p for p in builds.get("phases") or [] if not p.get("priority")]
+    if not idles:
+        return None
+    reference = {"rate": max(p["rate"] for p in idles), "p99": min(p["p99"] for p in idles), "phases": len(idles)}
+    if all(p.get("fixed") for p in builds["phases"]):
+        reference["fixed_p99"] = min(p["fixed"]["p99"] for p in idles)
+        reference["fixed_p999"] = min(p["fixed"]["p999"] for p in idles)
+    return reference
 
 
 # ---------------------------------------------------------------- targets
@@ -206,11 +220,18 @@ def builds_target(builds):
     if not builds["this_run"]:
         measure += (f", **earlier run**: {builds.get('date', '?')}, {builds.get('source', '?')} "
                     "(see *Serving while builds run*)")
-    idle, loaded = phase(builds, "idle"), phase(builds, "builds")
+    idle, loaded = idle_reference(builds), phase(builds, "builds")
     if builds.get("error") or not idle or not loaded:
         return _row(f"{measure}: failed, {builds.get('error') or 'no idle or builds phase'}", target, "failed")
+    best = f" (best of {idle['phases']})" if idle["phases"] > 1 else ""
+    if "fixed_p99" in idle:
+        # Judged at a fixed request rate (reports since 2026-12-04): a saturating wrk's p99 counts its own queueing.
+        measure = measure.replace(" p99 while", f" p99 at a fixed {loaded['fixed']['rate']:,} req/s while", 1)
+        value = loaded["fixed"]["p99"] / idle["fixed_p99"]
+        return _row(measure, target, f"{loaded['fixed']['p99']:.2f} ms", f"{idle['fixed_p99']:.2f} ms idle{best}", _x(value),
+                    value <= TARGETS["builds_p99_ratio"])
     value = loaded["p99"] / idle["p99"]
-    return _row(measure, target, f"{loaded['p99']:.2f} ms", f"{idle['p99']:.2f} ms idle", _x(value),
+    return _row(measure, target, f"{loaded['p99']:.2f} ms", f"{idle['p99']:.2f} ms idle{best}", _x(value),
                 value <= TARGETS["builds_p99_ratio"])
 
 
@@ -396,9 +417,13 @@ def add_builds(add, builds):
             + (f" (log: `{builds['log']}`)." if builds.get("log") else "."))
         add("")
         return
-    idle = phase(builds, "idle")
+    idle = idle_reference(builds)
     if builds.get("scheduling"):
         add(f"Scheduling: {builds['scheduling']}.")
+        add("")
+    if idle["phases"] > 1:
+        add(f"\"vs idle\" compares with idle at its best over the {idle['phases']} idle phases (the higher rate, the lower "
+            "p99), measured before and after the builds on a restarted, warmed-up server.")
         add("")
     add("| phase | build priority (nice, ionice -c2 -n[, policy]) | req/s | vs idle | p50 | p99 | p99 vs idle | builds done | others' CPU |")
     add("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -406,6 +431,18 @@ def add_builds(add, builds):
         priority = ", ".join(p["priority"]) if p.get("priority") else "—"
         add(f"| {BUILD_PHASES.get(p['phase'], p['phase'])} | {priority} | {p['rate']:,.0f} | {p['rate'] / idle['rate']:.2f}× "
             f"| {p['p50']:.2f} ms | {p['p99']:.2f} ms | {p['p99'] / idle['p99']:.2f}× | {p['builds']} | {p['others_cpu']}% |")
+    if "fixed_p99" in idle:
+        add("")
+        add("At a fixed request rate (hey, right after each phase's wrk run, builds still running; the target is judged "
+            "on this p99):")
+        add("")
+        add("| phase | req/s | p50 | p99 | p99 vs idle | p99.9 | p99.9 vs idle | max |")
+        add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for p in builds["phases"]:
+            f = p["fixed"]
+            add(f"| {BUILD_PHASES.get(p['phase'], p['phase'])} | {f['rate']:,} | {f['p50']:.2f} ms | {f['p99']:.2f} ms "
+                f"| {f['p99'] / idle['fixed_p99']:.2f}× | {f['p999']:.2f} ms | {f['p999'] / idle['fixed_p999']:.2f}× "
+                f"| {f['max']:.2f} ms |")
     noisy = [p["phase"] for p in builds["phases"] if p["others_cpu"] > NOISY_PCT]
     if noisy:
         add("")

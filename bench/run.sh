@@ -10,7 +10,7 @@
 #   bench/run.sh --worktree   build the work tree as it is (default: a snapshot of HEAD;
 #                             --rev REV for another commit)
 #   bench/run.sh --with-builds  also serving while builds run: bench/serve-during-builds.sh after the
-#                             other phases (its own build of server and agent, then 3 x 30 s; needs root,
+#                             other phases (its own build of server and agent, then 4 x 30 s; needs root,
 #                             bwrap, the cached sdists); without it the report quotes the latest
 #                             bench/results/serve-during-builds-*.md, labelled as an earlier run
 #   bench/run.sh --help       every option (the others go to bench/bench.py)

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Serving while builds run (results in docs/benchmarks.md, "Serving while builds run").
-# Measures /simple/<project>/ with wrk (requests/s and p50/p99 latency) against one server, in three phases of the same run:
+# Measures /simple/<project>/ with wrk (requests/s and p50/p99 latency) against one server (restarted over the state
+# its first start wrote, then warmed up for 10 s), in four phases of the same run:
 #   idle          nothing else of this run is running;
 #   builds-equal  two C-extension builds loop in the build sandbox at the server's own priority
 #                 (Agent:Limits:Nice 0, Agent:Limits:IoPriority 4: what a build got before priorities existed);
-#   builds        the same two loops at the agent's defaults (Nice 10, IoPriority 7).
+#   builds        the same two loops at the agent's defaults (Nice 10, IoPriority 7, the idle scheduling policy);
+#   idle-again    idle once more: "vs idle" compares with idle at its best over both (higher rate, lower p99).
+# Each phase runs wrk (saturating: requests/s) and then hey at a fixed 1,000 requests/s (the latency a request sees when
+# the server has room; the builds-vs-idle target is judged on its p99).
 # The builds are the agent's `sandbox-run` verb (the same sandbox, limits and wrappers as a build) running pip wheel of
 # crcmod and MarkupSafe (Debian's upstream tarballs, cached by bench/build-sandbox.sh) over and over until the phase ends.
 # Every phase reports the CPU other processes used meanwhile (machine busy time minus this run's cgroup).
 #
-#   bench/serve-during-builds.sh              three phases of 30 s each
+#   bench/serve-during-builds.sh              four phases of 30 s each
 #   bench/serve-during-builds.sh --quick      10 s each, report in the work dir only
 #   options: --worktree (build the work tree as it is; default a snapshot of HEAD), --rev REV, --seconds N,
 #            --report FILE (write the report there instead), --check (only check what it needs, then exit)
 #   bench/run.sh --with-builds runs it after its own phases and puts its figures in that report's targets.
 #
-# Needs root (the sandbox's uids), dotnet, bwrap, wrk, and the sdists in $PYPIFORGE_SDIST_CACHE (default
+# Needs root (the sandbox's uids), dotnet, bwrap, wrk, hey (the fixed-rate latency), and the sdists in $PYPIFORGE_SDIST_CACHE (default
 # /var/cache/pypiforge/bench-sdists; run bench/build-sandbox.sh --quick --no-foreign once to fetch them).
 # Work dir: $PYPIFORGE_BENCH_WORK (default /tmp/pypiforge-bench-serve). Writes bench/results/serve-during-builds-<UTC>.md.
 set -euo pipefail
@@ -44,8 +48,8 @@ done
 
 die() { echo "bench/serve-during-builds.sh: $*" >&2; exit 1; }
 [[ "$(id -u)" -eq 0 ]] || die "run it as root (builds run as the sandbox's own uids)."
-for tool in dotnet bwrap wrk git tar "$python"; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install bubblewrap wrk git tar python3)."
+for tool in dotnet bwrap wrk hey git tar "$python"; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install bubblewrap wrk hey git tar python3)."
 done
 ls "$sdists"/crcmod-*.tar.* "$sdists"/MarkupSafe-*.tar.* >/dev/null 2>&1 \
     || die "no crcmod and MarkupSafe sdists in $sdists; fetch them with: bench/build-sandbox.sh --quick --no-foreign"

@@ -2,6 +2,9 @@
 """Driver of bench/serve-during-builds.sh (see there): one server, wrk on a project page, three phases."""
 import argparse
 import atexit
+import contextlib
+import csv
+import io
 import resource
 import json
 import os
@@ -106,6 +109,28 @@ def wrk(url, seconds, connections):
     return dict(rate=rate, p50=latency(50), p99=latency(99), non2xx=int(errors.group(1)) if errors else 0, raw=out)
 
 
+FIXED_WORKERS, FIXED_QPS = 20, 50  # hey: 20 connections, each at most 50 requests/s, so 1,000 requests/s in all
+
+
+def fixed_rate(url, seconds):
+    """Latency at a fixed 1,000 requests/s (hey -q), far below what the server can do: unlike a saturating wrk, whose
+    p99 counts its own queueing, garbage collections and wrk's scheduling, this measures how long a request waits when
+    the server has room, which is what a build stealing the cores makes worse. Each of the 20 connections sends a request
+    every 20 ms, so a delay under 20 ms costs no requests; the percentiles come from hey's per-request CSV."""
+    out = subprocess.run(["hey", "-z", f"{seconds}s", "-c", str(FIXED_WORKERS), "-q", str(FIXED_QPS), "-o", "csv", url],
+                         capture_output=True, text=True, check=True).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    times = sorted(float(r["response-time"]) * 1000 for r in rows)
+    if not times:
+        sys.exit("bench: hey made no requests")
+
+    def pct(p):
+        return round(times[min(len(times) - 1, int(len(times) * p))], 2)
+
+    return dict(rate=round(len(times) / seconds), p50=pct(0.50), p99=pct(0.99), p999=pct(0.999), max=round(times[-1], 2),
+                non2xx=sum(1 for r in rows if not r["status-code"].startswith("2")))
+
+
 class CpuGroup:
     """A cpu cgroup of this run's own for the server and the build loops, as the Docker image and a systemd service
     (CPUWeight=, deploy/*.service) run them. Outside one, in the root group, a Linux kernel with autogroups (most
@@ -143,6 +168,29 @@ class CpuGroup:
         return self.description
 
 
+def wait_for(server, url, work):
+    deadline = time.time() + 120
+    while True:
+        if server.poll() is not None:
+            sys.exit(f"bench: the server exited with {server.returncode}; see {work}/logs/server*.log")
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            sys.exit("bench: the server did not answer within 120 s")
+        time.sleep(0.2)
+
+
+def idle_reference(results):
+    """Idle at its best over the idle phases (before and after the builds): the highest rate and the lowest p99, so
+    the builds phases are compared with the stricter reference, not with an idle phase that happened to be slow."""
+    idles = [r for r in results if r["priority"] is None]
+    return dict(rate=max(r["rate"] for r in idles), p99=min(r["p99"] for r in idles), phases=len(idles),
+                fixed_p99=min(r["fixed"]["p99"] for r in idles), fixed_p999=min(r["fixed"]["p999"] for r in idles))
+
+
 def main():
     p = argparse.ArgumentParser()
     for name in ("work", "sdists", "server", "agent", "source", "report", "corpus-tool"):
@@ -166,20 +214,14 @@ def main():
     server = start(["dotnet", a.server, "--urls", f"http://{LOOPBACK}:{port}", "--grpc-port", "0", "--fallback", "none", "--root", corpus],
                    os.path.join(a.work, "logs", "server.log"), env=env, preexec_fn=group.enter)
     url = f"http://{LOOPBACK}:{port}/simple/{PROJECT}/"
-    deadline = time.time() + 120
-    while True:
-        if server.poll() is not None:
-            sys.exit(f"bench: the server exited with {server.returncode}; see {a.work}/logs/server.log")
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                break
-        except OSError:
-            pass
-        if time.time() > deadline:
-            sys.exit("bench: the server did not answer within 120 s")
-        time.sleep(0.2)
-    log(f"server up on port {port}; warming up")
-    wrk(url, 5, a.connections)
+    wait_for(server, url, a.work)
+    # The first start hashes the corpus and writes its state in the background for a while after it answers; a served
+    # index is a restarted one, so the phases measure a restart over the state that start left.
+    stop(server)
+    server = start(server.args, os.path.join(a.work, "logs", "server-restart.log"), env=env, preexec_fn=group.enter)
+    wait_for(server, url, a.work)
+    log(f"server restarted on port {port}; warming up")
+    wrk(url, 10, a.connections)
 
     # The build loops' scratch folders: both sdists and Debian's wheel in the user site (HOME is the scratch folder).
     wheel_whl = sorted(f for f in os.listdir("/usr/share/python-wheels") if f.startswith("wheel-"))[-1]
@@ -208,12 +250,16 @@ def main():
             "        print('built', sdist, flush=True)\n")
 
     # (nice, ionice -c2 -n, scheduling policy): what a build got before priorities existed, then the agent's defaults.
-    phases = [("idle", None), ("builds-equal", ("0", "4", "normal")), ("builds", ("10", "7", "idle"))]
+    # Idle again at the end: one closed-loop wrk run's p99 moves between runs, so idle is measured on both sides.
+    phases = [("idle", None), ("builds-equal", ("0", "4", "normal")), ("builds", ("10", "7", "idle")), ("idle-again", None)]
     results = []
     for name, priority in phases:
         loops = []
         if priority:
             for i, path in enumerate(scratches):
+                # A fresh log per phase: "builds done" counts its lines (an old run's lines must not count).
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(a.work, "logs", f"{name}-loop{i}.log"))
                 argv = ["dotnet", a.agent, "sandbox-run", "--scratch", path, "--Agent:Limits:Nice", priority[0],
                         "--Agent:Limits:IoPriority", priority[1], "--Agent:Limits:IdleScheduling", str(priority[2] == "idle").lower(),
                         "--", "/usr/bin/python3", "-c", loop]
@@ -230,6 +276,11 @@ def main():
         busy, mine = busy_seconds() - busy0, tree_seconds(ours) - ours0
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         wrk_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
+        busy1, ours1, t1 = busy_seconds(), tree_seconds(ours), time.perf_counter()
+        fixed = fixed_rate(url, a.seconds)
+        fixed_wall = time.perf_counter() - t1
+        fixed["server_and_builds_cpu"] = round(100 * (tree_seconds(ours) - ours1) / fixed_wall)
+        fixed["machine_cpu"] = round(100 * (busy_seconds() - busy1) / fixed_wall)
         builds_built = 0
         for i, proc in enumerate(loops):
             stop(proc)
@@ -239,17 +290,20 @@ def main():
         results.append(dict(phase=name, priority=priority, rate=w["rate"], p50=w["p50"], p99=w["p99"], non2xx=w["non2xx"],
                             machine_cpu=round(100 * busy / wall), server_and_builds_cpu=round(100 * mine / wall),
                             wrk_cpu=round(100 * wrk_cpu / wall), others_cpu=max(0, round(100 * (busy - mine - wrk_cpu) / wall)),
-                            builds=builds_built))
-        log(f"{name}: {w['rate']:.0f} req/s, p50 {w['p50']:.2f} ms, p99 {w['p99']:.2f} ms, machine {100 * busy / wall:.0f}% CPU, {builds_built} builds")
+                            builds=builds_built, fixed=fixed))
+        log(f"{name}: {w['rate']:.0f} req/s, p50 {w['p50']:.2f} ms, p99 {w['p99']:.2f} ms, machine {100 * busy / wall:.0f}% CPU, {builds_built} builds; "
+            f"at {fixed['rate']} req/s: p50 {fixed['p50']:.2f} ms, p99 {fixed['p99']:.2f} ms, p99.9 {fixed['p999']:.2f} ms")
         time.sleep(3)
     stop(server)
 
-    idle = results[0]
+    idle = idle_reference(results)
     lines = [f"# Serving while builds run ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
              f"Source: {a.source}. `wrk -t2 -c{a.connections} -d{a.seconds}s --latency` on `/simple/{PROJECT}/` (2,000 projects x 20 wheels); "
              "two loops of sandboxed `pip wheel` of crcmod and MarkupSafe during the build phases. "
              f"Machine: {os.cpu_count()} cores. CPU in % of one core over the phase: the server and build loops (their process trees), "
              "wrk, and others (the machine's busy time minus those). "
+             "The server is restarted over the state its first start wrote and warmed up for 10 s; \"vs idle\" compares with "
+             "idle at its best over the two idle phases (the higher rate, the lower p99). "
              f"Scheduling: {group.describe()}.", "",
              "| phase | build priority (nice, ionice -c2 -n, policy) | req/s | vs idle | p50 ms | p99 ms | p99 vs idle | builds done | server+builds CPU | wrk CPU | others' CPU |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -257,10 +311,19 @@ def main():
         prio = "—" if not r["priority"] else ", ".join(r["priority"])
         lines.append(f"| {r['phase']} | {prio} | {r['rate']:.0f} | {r['rate'] / idle['rate']:.2f}x | {r['p50']:.2f} | {r['p99']:.2f} | "
                      f"{r['p99'] / idle['p99']:.2f}x | {r['builds']} | {r['server_and_builds_cpu']}% | {r['wrk_cpu']}% | {r['others_cpu']}% |")
+    lines += ["", f"At a fixed {FIXED_WORKERS * FIXED_QPS:,} requests/s (`hey -z {a.seconds}s -c {FIXED_WORKERS} -q {FIXED_QPS}`, "
+              "right after the wrk run of the same phase, builds still running): the latency a request sees when the server "
+              "is not saturated.", "",
+              "| phase | req/s | p50 ms | p99 ms | p99 vs idle | p99.9 ms | p99.9 vs idle | max ms | server+builds CPU | machine CPU |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        f = r["fixed"]
+        lines.append(f"| {r['phase']} | {f['rate']} | {f['p50']:.2f} | {f['p99']:.2f} | {f['p99'] / idle['fixed_p99']:.2f}x | "
+                     f"{f['p999']:.2f} | {f['p999'] / idle['fixed_p999']:.2f}x | {f['max']:.2f} | {f['server_and_builds_cpu']}% | {f['machine_cpu']}% |")
     busy = [r for r in results if r["others_cpu"] > 25]
     if busy:
         lines.insert(2, f"**Noisy run: other processes used more than 25% CPU in {', '.join(r['phase'] for r in busy)}; compare ratios only.**\n")
-    lines += ["", "Raw: " + json.dumps(results)]
+    lines += ["", "Raw: " + json.dumps(results), "", "Idle reference: " + json.dumps(idle)]
     with open(a.report, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

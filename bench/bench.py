@@ -380,6 +380,7 @@ http {{
         root {dir}/www;
 
         location /simple/ {{
+            gzip_static on;  # index.html.gz (PypiForge's own gzip copy of /simple/) when the client accepts gzip
             add_header Vary "Accept, Accept-Encoding";
             add_header Cache-Control "max-age=0, must-revalidate";
             try_files $uri$simple_page =404;
@@ -484,6 +485,8 @@ def run_wrk(port, scenario, settings, duration, cpu_pids):
             "--timeout", "5s"]
     if scenario.get("accept"):
         argv += ["-H", f"Accept: {scenario['accept']}"]
+    if scenario.get("encoding"):
+        argv += ["-H", f"Accept-Encoding: {scenario['encoding']}"]
     if scenario.get("script"):
         argv += ["-s", scenario["script"]]
     argv.append(f"http://{LOOPBACK}:{port}{scenario['path']}")
@@ -698,7 +701,10 @@ def prerender(server, nginx, projects):
     nginx.prepare_site()
     started = time.perf_counter()
     conn = http.client.HTTPConnection(LOOPBACK, server.port, timeout=10)
-    pages = [("", "index.html", {}), ("", "index.json", {"Accept": JSON_ACCEPT})]
+    # The gzip copy of /simple/ too, for nginx's gzip_static: pip sends Accept-Encoding: gzip, and PypiForge keeps the
+    # compressed copy ready, so the comparison as pip asks is ready bytes against ready bytes.
+    pages = [("", "index.html", {}), ("", "index.json", {"Accept": JSON_ACCEPT}),
+             ("", "index.html.gz", {"Accept-Encoding": "gzip"})]
     for p in projects:
         pages.append((p, "index.html", {}))
         pages.append((p, "index.json", {"Accept": JSON_ACCEPT}))
@@ -711,6 +717,9 @@ def prerender(server, nginx, projects):
             body = response.read()
             if response.status != 200:
                 raise RuntimeError(f"PypiForge answered {response.status} for {path} ({name})")
+            if name.endswith(".gz") and response.getheader("Content-Encoding") != "gzip":
+                raise RuntimeError(f"PypiForge sent {path} without gzip although asked (Content-Encoding: "
+                                   f"{response.getheader('Content-Encoding')!r})")
             content_types[name] = response.getheader("Content-Type")
             nginx.write_page(project, name, body)
     finally:
@@ -730,6 +739,8 @@ def verify_identical(server_port, nginx_port, paths):
             problems.append(f"{path} {headers}: bodies differ ({len(a[2])} vs {len(b[2])} bytes)")
         elif a[1].get("Content-Type") != b[1].get("Content-Type"):
             problems.append(f"{path} {headers}: Content-Type {a[1].get('Content-Type')!r} vs {b[1].get('Content-Type')!r}")
+        elif a[1].get("Content-Encoding") != b[1].get("Content-Encoding"):
+            problems.append(f"{path} {headers}: Content-Encoding {a[1].get('Content-Encoding')!r} vs {b[1].get('Content-Encoding')!r}")
     return problems
 
 
@@ -748,6 +759,8 @@ def phase_throughput(server, nginx, settings, raw_path):
         {"key": "project_html_single", "label": f"project page HTML, one project (`/simple/{single}/`)", "path": f"/simple/{single}/", "project": True},
         {"key": "project_json_single", "label": f"project page JSON, one project (`/simple/{single}/`)", "path": f"/simple/{single}/", "accept": JSON_ACCEPT, "project": True},
         {"key": "file", "label": f"file download (`{single}-1.0.10-py3-none-any.whl`)", "path": f"/packages/{single}-1.0.10-py3-none-any.whl"},
+        # Not a target (the issue's /simple/ row is the uncompressed page): /simple/ as pip asks for it.
+        {"key": "root_gzip", "label": "`/simple/` gzip (`Accept-Encoding: gzip`, as pip asks; not a target)", "path": "/simple/", "encoding": "gzip"},
     ]
     targets = {
         "pypiforge": (server.port, lambda: [server.proc.pid]),
@@ -950,13 +963,14 @@ def main():
         r["prerender_s"] = round(seconds, 2)
         r["content_types"] = content_types
         r["memory"]["prerendered"] = memory_of(server.proc.pid)
-        log(f"fetched {2 * len(projects) + 2} pages in {seconds:.1f} s")
+        log(f"fetched {2 * len(projects) + 3} pages (/simple/ also gzip-compressed) in {seconds:.1f} s")
 
         nginx.start(corpus_root)
         r["nginx_conf"] = nginx.conf_text
         single = projects[len(projects) // 2 - 1]
         problems = verify_identical(server.port, nginx.port, [
             ("/simple/", {}),
+            ("/simple/", {"Accept-Encoding": "gzip"}),
             (f"/simple/{projects[0]}/", {}),
             (f"/simple/{projects[0]}/", {"Accept": JSON_ACCEPT}),
             (f"/simple/{single}/", {}),
@@ -1002,7 +1016,7 @@ def main():
 
     os.makedirs(results_dir, exist_ok=True)
     if args.with_builds:
-        log("serving while builds run: bench/serve-during-builds.sh (it builds the server and agent, then three phases)")
+        log("serving while builds run: bench/serve-during-builds.sh (it builds the server and agent, then four phases)")
         r["serve_during_builds"] = phase_serve_during_builds(
             procs, work, args.repo, args.builds_source, args.quick,
             os.path.join(results_dir, f"serve-during-builds-{stamp}.md"))

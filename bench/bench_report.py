@@ -545,6 +545,8 @@ def observations(r):
     ct = r.get("content_types", {})
     if ct:
         notes.append(f"Content-Types served (both servers): HTML `{ct.get('index.html')}`, JSON `{ct.get('index.json')}`.")
-    notes.append(f"Pre-rendering all {2 * r['settings']['projects'] + 2} index pages through PypiForge took "
-                 f"{r['prerender_s']:.1f} s; it also filled PypiForge's own page cache before wrk ran, "
+    gzip_root = "index.html.gz" in ct
+    notes.append(f"Pre-rendering all {2 * r['settings']['projects'] + 2} index pages through PypiForge"
+                 + (" (and `/simple/` gzip-compressed, which nginx serves with `gzip_static`)" if gzip_root else "")
+                 + f" took {r['prerender_s']:.1f} s; it also filled PypiForge's own page cache before wrk ran, "
                  "so both servers answer from ready pages.")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Driver of bench/serve-during-builds.sh (see there): one server, wrk on a project page, three phases."""
+"""Driver of bench/serve-during-builds.sh (see there): one server, wrk and a fixed-rate hey on a project page, four phases."""
 import argparse
 import atexit
 import contextlib

@@ -433,8 +433,11 @@ def add_builds(add, builds):
             f"| {p['p50']:.2f} ms | {p['p99']:.2f} ms | {p['p99'] / idle['p99']:.2f}× | {p['builds']} | {p['others_cpu']}% |")
     if "fixed_p99" in idle:
         add("")
-        add("At a fixed request rate (hey, right after each phase's wrk run, builds still running; the target is judged "
-            "on this p99):")
+        client = {"in-group": "; hey in the server's cpu group at the normal policy, as a client elsewhere is not slowed "
+                               "by the builds",
+                  "outside": "; hey outside the server's cpu group, competing with it"}.get(builds["phases"][0]["fixed"].get("client", "outside"), "")
+        add(f"At a fixed request rate (hey, right after each phase's wrk run, builds still running{client}; the target is "
+            "judged on this p99):")
         add("")
         add("| phase | req/s | p50 | p99 | p99 vs idle | p99.9 | p99.9 vs idle | max |")
         add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -8,7 +8,8 @@
 #   builds        the same two loops at the agent's defaults (Nice 10, IoPriority 7, the idle scheduling policy);
 #   idle-again    idle once more: "vs idle" compares with idle at its best over both (higher rate, lower p99).
 # Each phase runs wrk (saturating: requests/s) and then hey at a fixed 1,000 requests/s (the latency a request sees when
-# the server has room; the builds-vs-idle target is judged on its p99).
+# the server has room; the builds-vs-idle target is judged on its p99). hey runs in the server's cpu group at the normal
+# policy, as pip on another machine is not slowed by the builds (PYPIFORGE_BENCH_HEY_OUTSIDE=1: outside it).
 # The builds are the agent's `sandbox-run` verb (the same sandbox, limits and wrappers as a build) running pip wheel of
 # crcmod and MarkupSafe (Debian's upstream tarballs, cached by bench/build-sandbox.sh) over and over until the phase ends.
 # Every phase reports the CPU other processes used meanwhile (machine busy time minus this run's cgroup).

@@ -19,6 +19,8 @@ import time
 import urllib.request
 import zipfile
 
+import bench_report  # beside this file
+
 LOOPBACK = "127.0.0.1"
 PROJECT = "proj0100"
 started_procs = []
@@ -183,14 +185,6 @@ def wait_for(server, url, work):
         time.sleep(0.2)
 
 
-def idle_reference(results):
-    """Idle at its best over the idle phases (before and after the builds): the highest rate and the lowest p99, so
-    the builds phases are compared with the stricter reference, not with an idle phase that happened to be slow."""
-    idles = [r for r in results if r["priority"] is None]
-    return dict(rate=max(r["rate"] for r in idles), p99=min(r["p99"] for r in idles), phases=len(idles),
-                fixed_p99=min(r["fixed"]["p99"] for r in idles), fixed_p999=min(r["fixed"]["p999"] for r in idles))
-
-
 def main():
     p = argparse.ArgumentParser()
     for name in ("work", "sdists", "server", "agent", "source", "report", "corpus-tool"):
@@ -302,7 +296,8 @@ def main():
         time.sleep(3)
     stop(server)
 
-    idle = idle_reference(results)
+    # The report's reader computes the same reference from the Raw line; one definition for both.
+    idle = bench_report.idle_reference({"phases": results})
     lines = [f"# Serving while builds run ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
              f"Source: {a.source}. `wrk -t2 -c{a.connections} -d{a.seconds}s --latency` on `/simple/{PROJECT}/` (2,000 projects x 20 wheels); "
              "two loops of sandboxed `pip wheel` of crcmod and MarkupSafe during the build phases. "
